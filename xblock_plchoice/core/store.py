@@ -1,0 +1,254 @@
+"""Storage interfaces the core needs, and the records it stores.
+
+The core never touches a database: each home implements :class:`Store` (Django
+models for the XBlocks, SQLAlchemy for the LTI tool) and :class:`BlobStore` (a
+Django storage alias, or the LTI data dir). :class:`MemoryStore` is the
+reference implementation, used by core tests and as the contract the real
+stores are tested against (``tests/core/store_contract.py``).
+
+A learner's work on one activity is a single :class:`LearnerRecord` saved with
+optimistic concurrency (``version``), so two tabs or two reviewers cannot
+silently overwrite each other. Attempts, choices and proposals only ever grow.
+Per-activity counters (``bump_counters``) keep analytics and queue totals at
+a flat cost however many learners there are.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import IO, Any, ContextManager, Protocol, runtime_checkable
+
+from .errors import Conflict
+
+
+@dataclass
+class LearnerRecord:
+    """One learner's work on one activity. Plain JSON-able data."""
+
+    activity_key: str
+    course_key: str
+    learner_id: str
+    status: str = "not_started"
+    option_id: str | None = None
+    display_name: str = ""
+    version: int = 0
+    choices: list[dict[str, Any]] = field(default_factory=list)
+    proposals: list[dict[str, Any]] = field(default_factory=list)
+    draft: dict[str, Any] | None = None
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    updated_at: str = ""
+    submitted_at: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LearnerRecord:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    @property
+    def proposal(self) -> dict[str, Any] | None:
+        """The latest proposal, if any."""
+        return self.proposals[-1] if self.proposals else None
+
+    @property
+    def latest_attempt(self) -> dict[str, Any] | None:
+        return self.attempts[-1] if self.attempts else None
+
+    def clone(self) -> LearnerRecord:
+        return LearnerRecord.from_dict(copy.deepcopy(self.to_dict()))
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What each home implements. All methods run inside :meth:`atomic` when they write."""
+
+    def atomic(self) -> ContextManager[None]:
+        """A transaction: everything inside commits together or not at all."""
+
+    # learner records -------------------------------------------------------
+    def get_record(self, activity_key: str, learner_id: str) -> LearnerRecord | None: ...
+
+    def save_record(self, record: LearnerRecord, expected_version: int) -> None:
+        """Insert (``expected_version == 0``) or update; raise :class:`Conflict` if the
+        stored version is not ``expected_version``. ``record.version`` is already the new one."""
+
+    def query_records(self, activity_key: str, *, status: str | None, option_id: str | None,
+                      offset: int, limit: int) -> list[LearnerRecord]:
+        """A page ordered by ``submitted_at`` (oldest first, never-submitted last), then learner id."""
+
+    def iter_records(self, activity_key: str) -> Iterator[LearnerRecord]:
+        """Every record of an activity, streamed in learner-id order (for exports)."""
+
+    def records_for_learner(self, learner_id: str, course_key: str | None = None) -> list[LearnerRecord]:
+        """A learner's records in one course, or everywhere (``course_key=None``, for retirement)."""
+
+    def delete_record(self, activity_key: str, learner_id: str) -> None: ...
+
+    # counters ----------------------------------------------------------------
+    def bump_counters(self, activity_key: str, deltas: dict[str, float]) -> None:
+        """Add each delta to its named counter atomically (missing counters start at 0)."""
+
+    def get_counters(self, activity_key: str) -> dict[str, float]: ...
+
+    # reflections and profile -----------------------------------------------
+    def add_reflection(self, entry: dict[str, Any]) -> None: ...
+
+    def list_reflections(self, course_key: str | None, learner_id: str) -> list[dict[str, Any]]:
+        """A learner's reflection entries in time order (``course_key=None``: everywhere)."""
+
+    def delete_reflections(self, course_key: str | None, learner_id: str) -> int: ...
+
+    def get_profile(self, course_key: str, learner_id: str) -> dict[str, Any] | None: ...
+
+    def save_profile(self, course_key: str, learner_id: str, profile: dict[str, Any]) -> None: ...
+
+    def delete_profile(self, course_key: str | None, learner_id: str) -> int: ...
+
+    # file metadata (the bytes live in a BlobStore) ---------------------------
+    def save_file_meta(self, meta: dict[str, Any]) -> None: ...
+
+    def get_file_meta(self, file_id: str) -> dict[str, Any] | None: ...
+
+    def delete_file_meta(self, file_id: str) -> None: ...
+
+    def files_for_learner(self, learner_id: str, course_key: str | None = None) -> list[dict[str, Any]]: ...
+
+
+class BlobStore(Protocol):
+    """Where evidence bytes go. Paths are opaque strings chosen by the store."""
+
+    def save(self, suggested_name: str, chunks: Iterable[bytes]) -> str: ...
+
+    def open(self, path: str) -> IO[bytes]: ...
+
+    def delete(self, path: str) -> None: ...
+
+
+class MemoryStore:
+    """The reference :class:`Store`: dicts in memory, deep copies in and out."""
+
+    def __init__(self) -> None:
+        self.records: dict[tuple[str, str], dict[str, Any]] = {}
+        self.counters: dict[str, dict[str, float]] = {}
+        self.reflections: list[dict[str, Any]] = []
+        self.profiles: dict[tuple[str, str], dict[str, Any]] = {}
+        self.files: dict[str, dict[str, Any]] = {}
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        snapshot = copy.deepcopy((self.records, self.counters, self.reflections, self.profiles, self.files))
+        try:
+            yield
+        except BaseException:
+            self.records, self.counters, self.reflections, self.profiles, self.files = snapshot
+            raise
+
+    def get_record(self, activity_key: str, learner_id: str) -> LearnerRecord | None:
+        data = self.records.get((activity_key, learner_id))
+        return LearnerRecord.from_dict(copy.deepcopy(data)) if data else None
+
+    def save_record(self, record: LearnerRecord, expected_version: int) -> None:
+        key = (record.activity_key, record.learner_id)
+        current = self.records.get(key)
+        if (current["version"] if current else 0) != expected_version:
+            raise Conflict()
+        self.records[key] = copy.deepcopy(record.to_dict())
+
+    def _sorted(self, activity_key: str) -> list[dict[str, Any]]:
+        rows = [r for (a, _), r in self.records.items() if a == activity_key]
+        return sorted(rows, key=lambda r: (r["submitted_at"] is None, r["submitted_at"] or "", r["learner_id"]))
+
+    def query_records(self, activity_key: str, *, status: str | None, option_id: str | None,
+                      offset: int, limit: int) -> list[LearnerRecord]:
+        rows = [r for r in self._sorted(activity_key)
+                if (status is None or r["status"] == status) and (option_id is None or r["option_id"] == option_id)]
+        return [LearnerRecord.from_dict(copy.deepcopy(r)) for r in rows[offset:offset + limit]]
+
+    def iter_records(self, activity_key: str) -> Iterator[LearnerRecord]:
+        rows = sorted((r for (a, _), r in self.records.items() if a == activity_key), key=lambda r: r["learner_id"])
+        for row in rows:
+            yield LearnerRecord.from_dict(copy.deepcopy(row))
+
+    def records_for_learner(self, learner_id: str, course_key: str | None = None) -> list[LearnerRecord]:
+        return [LearnerRecord.from_dict(copy.deepcopy(r)) for r in self.records.values()
+                if r["learner_id"] == learner_id and (course_key is None or r["course_key"] == course_key)]
+
+    def delete_record(self, activity_key: str, learner_id: str) -> None:
+        self.records.pop((activity_key, learner_id), None)
+
+    def bump_counters(self, activity_key: str, deltas: dict[str, float]) -> None:
+        counters = self.counters.setdefault(activity_key, {})
+        for name, delta in deltas.items():
+            counters[name] = counters.get(name, 0) + delta
+
+    def get_counters(self, activity_key: str) -> dict[str, float]:
+        return dict(self.counters.get(activity_key, {}))
+
+    def add_reflection(self, entry: dict[str, Any]) -> None:
+        self.reflections.append(copy.deepcopy(entry))
+
+    def list_reflections(self, course_key: str | None, learner_id: str) -> list[dict[str, Any]]:
+        rows = [copy.deepcopy(e) for e in self.reflections
+                if e["learner_id"] == learner_id and (course_key is None or e["course_key"] == course_key)]
+        return sorted(rows, key=lambda e: (e["at"], e["id"]))
+
+    def delete_reflections(self, course_key: str | None, learner_id: str) -> int:
+        keep = [e for e in self.reflections
+                if not (e["learner_id"] == learner_id and (course_key is None or e["course_key"] == course_key))]
+        removed = len(self.reflections) - len(keep)
+        self.reflections = keep
+        return removed
+
+    def get_profile(self, course_key: str, learner_id: str) -> dict[str, Any] | None:
+        profile = self.profiles.get((course_key, learner_id))
+        return copy.deepcopy(profile) if profile else None
+
+    def save_profile(self, course_key: str, learner_id: str, profile: dict[str, Any]) -> None:
+        self.profiles[(course_key, learner_id)] = copy.deepcopy(profile)
+
+    def delete_profile(self, course_key: str | None, learner_id: str) -> int:
+        keys = [k for k in self.profiles if k[1] == learner_id and (course_key is None or k[0] == course_key)]
+        for key in keys:
+            del self.profiles[key]
+        return len(keys)
+
+    def save_file_meta(self, meta: dict[str, Any]) -> None:
+        self.files[meta["file_id"]] = copy.deepcopy(meta)
+
+    def get_file_meta(self, file_id: str) -> dict[str, Any] | None:
+        meta = self.files.get(file_id)
+        return copy.deepcopy(meta) if meta else None
+
+    def delete_file_meta(self, file_id: str) -> None:
+        self.files.pop(file_id, None)
+
+    def files_for_learner(self, learner_id: str, course_key: str | None = None) -> list[dict[str, Any]]:
+        return [copy.deepcopy(m) for m in self.files.values()
+                if m["learner_id"] == learner_id and (course_key is None or m["course_key"] == course_key)]
+
+
+class MemoryBlobStore:
+    """In-memory :class:`BlobStore` for tests."""
+
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+        self._next = 0
+
+    def save(self, suggested_name: str, chunks: Iterable[bytes]) -> str:
+        self._next += 1
+        path = f"mem/{self._next}/{suggested_name}"
+        self.blobs[path] = b"".join(chunks)
+        return path
+
+    def open(self, path: str) -> IO[bytes]:
+        import io
+        return io.BytesIO(self.blobs[path])
+
+    def delete(self, path: str) -> None:
+        self.blobs.pop(path, None)
