@@ -8,9 +8,10 @@ property tests replay any sequence of commands.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable, Protocol
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from .activity import Activity
 from .store import BlobStore, LearnerRecord, Store
@@ -76,7 +77,7 @@ class Limits:
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _new_id() -> str:
@@ -102,4 +103,4 @@ class Context:
         return self.clock()
 
     def now_iso(self) -> str:
-        return self.clock().astimezone(timezone.utc).isoformat(timespec="microseconds")
+        return self.clock().astimezone(UTC).isoformat(timespec="microseconds")

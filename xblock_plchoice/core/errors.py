@@ -11,7 +11,8 @@ the core free of any i18n framework.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .i18n import gettext_noop as _
 

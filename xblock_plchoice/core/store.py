@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
-from typing import IO, Any, ContextManager, Protocol, runtime_checkable
+from typing import IO, Any, Protocol, runtime_checkable
 
 from .errors import Conflict
 
@@ -68,7 +68,7 @@ class LearnerRecord:
 class Store(Protocol):
     """What each home implements. All methods run inside :meth:`atomic` when they write."""
 
-    def atomic(self) -> ContextManager[None]:
+    def atomic(self) -> AbstractContextManager[None]:
         """A transaction: everything inside commits together or not at all."""
 
     # learner records -------------------------------------------------------
@@ -123,7 +123,8 @@ class Store(Protocol):
 class BlobStore(Protocol):
     """Where evidence bytes go. Paths are opaque strings chosen by the store."""
 
-    def save(self, suggested_name: str, chunks: Iterable[bytes]) -> str: ...
+    def save(self, suggested_name: str, chunks: Iterable[bytes]) -> str:
+        """Write the chunks; if the iterator raises (a size limit), remove what was written and re-raise."""
 
     def open(self, path: str) -> IO[bytes]: ...
 

@@ -1,0 +1,110 @@
+"""A learner's own data: export it, delete what is theirs to delete, and retirement.
+
+What a learner may delete themselves: reflections, profile and drafts (with
+draft-only files). Submitted attempts stay, because staff decisions and grades
+rest on them; platform retirement (a deleted account) removes those too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import analytics
+from .context import Actor, Context
+from .store import BlobStore, LearnerRecord, Store
+
+
+def _referenced_file_ids(record: LearnerRecord) -> set[str]:
+    ids = {f["file_id"] for a in record.attempts for f in a["evidence"].get("files", [])}
+    if record.draft:
+        ids |= {f["file_id"] for f in record.draft.get("files", [])}
+    return ids
+
+
+def _public_record(record: LearnerRecord) -> dict[str, Any]:
+    data = record.to_dict()
+    for attempt in data["attempts"]:
+        if attempt.get("review"):
+            attempt["review"] = {k: v for k, v in attempt["review"].items() if k != "reviewer_id"}
+    for proposal in data["proposals"]:
+        proposal.pop("decided_by", None)
+    return data
+
+
+def export_my_data(actor: Actor, ctx: Context) -> dict[str, Any]:
+    store = ctx.store
+    return {
+        "format": "plchoice-learner-export/1",
+        "exported_at": ctx.now_iso(),
+        "learner_id": actor.user_id,
+        "course_key": ctx.course_key,
+        "records": [_public_record(r) for r in store.records_for_learner(actor.user_id, ctx.course_key)],
+        "reflections": store.list_reflections(ctx.course_key, actor.user_id),
+        "profile": store.get_profile(ctx.course_key, actor.user_id),
+        "files": [{k: m[k] for k in ("file_id", "name", "size", "mime", "kind", "activity_key", "at")}
+                  for m in store.files_for_learner(actor.user_id, ctx.course_key)],
+    }
+
+
+def _delete_files(store: Store, blobs: BlobStore | None, metas: list[dict[str, Any]]) -> int:
+    for meta in metas:
+        if blobs is not None:
+            blobs.delete(meta["path"])
+        store.delete_file_meta(meta["file_id"])
+    return len(metas)
+
+
+def reflection_counters(entry: dict[str, Any], sign: int = 1) -> dict[str, float]:
+    """The counters one reflection entry adds to its activity (see :mod:`analytics`)."""
+    deltas = {f"reflections:{entry['phase']}": sign}
+    if entry.get("share_with_staff"):
+        deltas["reflections:shared"] = sign
+    return deltas
+
+
+def _delete_reflections(store: Store, course_key: str | None, learner_id: str) -> int:
+    for entry in store.list_reflections(course_key, learner_id):
+        store.bump_counters(entry["activity_key"], reflection_counters(entry, -1))
+    return store.delete_reflections(course_key, learner_id)
+
+
+def delete_my_data(actor: Actor, ctx: Context) -> dict[str, int]:
+    """Delete the learner's reflections, profile and drafts in this course (not submitted work)."""
+    store = ctx.store
+    drafts = 0
+    keep: set[str] = set()
+    for record in store.records_for_learner(actor.user_id, ctx.course_key):
+        if record.draft is not None:
+            expected = record.version
+            record.draft = None
+            record.version = expected + 1
+            record.updated_at = ctx.now_iso()
+            store.save_record(record, expected)
+            drafts += 1
+        keep |= _referenced_file_ids(record)
+    orphans = [m for m in store.files_for_learner(actor.user_id, ctx.course_key) if m["file_id"] not in keep]
+    return {
+        "reflections": _delete_reflections(store, ctx.course_key, actor.user_id),
+        "profile": store.delete_profile(ctx.course_key, actor.user_id),
+        "drafts": drafts,
+        "files": _delete_files(store, ctx.blobs, orphans),
+    }
+
+
+def retire_learner(store: Store, blobs: BlobStore | None, learner_id: str) -> dict[str, int]:
+    """Remove everything stored about a learner, everywhere (account deletion).
+
+    Counters are decremented by each record's contribution, so analytics stay
+    equal to a recount of the records that remain.
+    """
+    with store.atomic():
+        records = store.records_for_learner(learner_id, None)
+        for record in records:
+            store.bump_counters(record.activity_key, analytics.delta(record, None))
+            store.delete_record(record.activity_key, learner_id)
+        return {
+            "records": len(records),
+            "files": _delete_files(store, blobs, store.files_for_learner(learner_id, None)),
+            "reflections": _delete_reflections(store, None, learner_id),
+            "profile": store.delete_profile(None, learner_id),
+        }

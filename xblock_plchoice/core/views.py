@@ -1,0 +1,140 @@
+"""The JSON views both homes return: one shape, described in docs/ARCHITECTURE.md.
+
+Views carry raw text. Escaping is the renderer's job (the front end uses
+``textContent`` only; CSV export neutralises formulas), so the same string is
+never escaped twice or, worse, unescaped once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from . import workflow
+from .activity import LEVELS, PHASES, Activity
+from .analytics import status_counts
+from .context import Actor, Context
+from .reflection import latest_by_phase, shared_with_staff
+from .store import LearnerRecord
+
+
+def activity_view(activity: Activity) -> dict[str, Any]:
+    data = activity.to_dict()
+    data["levels"] = list(LEVELS)
+    data["prompts"] = {phase: [{"id": p.id, "text": p.text} for p in activity.prompts_for(phase)]
+                       for phase in PHASES}
+    return data
+
+
+def file_view(ctx: Context, item: dict[str, Any]) -> dict[str, Any]:
+    return {**item, "url": ctx.file_url(item["file_id"])}
+
+
+def _evidence_view(ctx: Context, evidence: dict[str, Any]) -> dict[str, Any]:
+    return {"text": evidence.get("text", ""), "links": list(evidence.get("links", [])),
+            "files": [file_view(ctx, f) for f in evidence.get("files", [])]}
+
+
+def attempt_view(ctx: Context, attempt: dict[str, Any], *, for_staff: bool) -> dict[str, Any]:
+    review = attempt.get("review")
+    review_view = None
+    if review:
+        review_view = {k: review[k] for k in ("ratings", "feedback", "decision", "at")}
+        if for_staff:
+            review_view["reviewer_id"] = review.get("reviewer_id")
+    return {
+        "number": attempt["number"], "option_id": attempt["option_id"], "option_title": attempt["option_title"],
+        "submitted_at": attempt["submitted_at"], "evidence": _evidence_view(ctx, attempt["evidence"]),
+        "self_assessment": attempt.get("self_assessment"), "review": review_view,
+    }
+
+
+def _option_view(option: Any) -> dict[str, Any] | None:
+    if option is None:
+        return None
+    return {"id": option.id, "title": option.title, "guidance": option.guidance,
+            "evidence_kinds": list(option.evidence_kinds), "exemplar": option.exemplar,
+            "time_estimate": option.time_estimate}
+
+
+def past_due(ctx: Context) -> bool:
+    due = ctx.activity.policies.due_at()
+    return bool(due and ctx.now() > due)
+
+
+def _proposal_view(record: LearnerRecord) -> dict[str, Any] | None:
+    proposal = record.proposal
+    if not proposal:
+        return None
+    return {k: proposal.get(k) for k in ("title", "plan", "status", "note", "at", "decided_at")}
+
+
+def me_view(ctx: Context, actor: Actor, record: LearnerRecord) -> dict[str, Any]:
+    activity = ctx.activity
+    status = record.status
+    draft = record.draft
+    latest_review = (record.latest_attempt or {}).get("review")
+    before_submit = not record.attempts
+    can_change = before_submit and (status == "not_started" or activity.policies.allow_change_until_submit)
+    reflections = latest_by_phase(ctx.store.list_reflections(ctx.course_key, actor.user_id), ctx.activity_key)
+    return {
+        "status": status,
+        "option_id": record.option_id,
+        "option": _option_view(workflow.current_option(activity, record)),
+        "proposal": _proposal_view(record),
+        "draft": None if draft is None else {
+            **_evidence_view(ctx, draft), "self_assessment": draft.get("self_assessment"),
+            "saved_at": draft.get("saved_at")},
+        "attempts": [attempt_view(ctx, a, for_staff=False) for a in record.attempts],
+        "revisions_left": workflow.revisions_left(activity, record),
+        "past_due": past_due(ctx),
+        "can": {
+            "choose": activity.kind == "choice" and can_change and status in workflow.ALLOWED["choose"],
+            "propose": activity.allow_proposals and can_change and status in workflow.ALLOWED["propose"],
+            "edit": status in workflow.ALLOWED["save_draft"],
+            "self_assess": status in workflow.ALLOWED["self_assess"],
+            "submit": (status in workflow.ALLOWED["submit"] and not past_due(ctx)
+                       and (status != "revise" or workflow.revisions_left(activity, record) > 0)),
+            "reflect_after": activity.kind == "reflection" or bool(latest_review),
+        },
+        "reflections": reflections,
+        "score": ({"earned": workflow.score_for(activity, latest_review["decision"]),
+                   "possible": activity.policies.points} if latest_review else None),
+    }
+
+
+def staff_summary(ctx: Context) -> dict[str, Any]:
+    counters = ctx.store.get_counters(ctx.activity_key)
+    return {"counts": status_counts(counters), "pending_proposals": int(counters.get("status:proposal_pending", 0)),
+            "total": int(counters.get("total", 0))}
+
+
+def state_view(ctx: Context, actor: Actor, record: LearnerRecord) -> dict[str, Any]:
+    return {
+        "activity": activity_view(ctx.activity),
+        "role": actor.role,
+        "me": me_view(ctx, actor, record),
+        "staff": staff_summary(ctx) if actor.is_staff else None,
+    }
+
+
+def queue_item(ctx: Context, record: LearnerRecord) -> dict[str, Any]:
+    reflections, profile = shared_with_staff(ctx, record.learner_id)
+    option = workflow.current_option(ctx.activity, record)
+    return {
+        "learner_id": record.learner_id,
+        "display_name": record.display_name,
+        "status": record.status,
+        "option_id": record.option_id,
+        "option_title": option.title if option else "",
+        "proposal": _proposal_view(record),
+        "attempts": [attempt_view(ctx, a, for_staff=True) for a in record.attempts],
+        "submitted_at": record.submitted_at,
+        "revisions_left": workflow.revisions_left(ctx.activity, record),
+        "shared_reflections": reflections,
+        "shared_profile": profile,
+    }
+
+
+def iso(value: datetime) -> str:
+    return value.isoformat()
