@@ -1,0 +1,157 @@
+"""The behaviour every core.store.Store must have, written once.
+
+Each home's test module subclasses :class:`StoreContract` and supplies
+``make_store()`` (and optionally ``make_blobs()``): the Django store, the
+SQLAlchemy store on SQLite and PostgreSQL, and the in-memory reference all
+pass the same checks, so the core can rely on them alike.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from xblock_plchoice.core.errors import Conflict, FileTooLarge
+from xblock_plchoice.core.store import LearnerRecord
+
+
+def record(learner: str, activity: str = "act-1", course: str = "course-1", **fields) -> LearnerRecord:
+    return LearnerRecord(activity_key=activity, course_key=course, learner_id=learner, version=1, **fields)
+
+
+class StoreContract:
+    """Subclass with ``make_store(self)``; optionally ``make_blobs(self)``."""
+
+    def make_store(self):
+        raise AssertionError("subclasses provide make_store()")
+
+    def make_blobs(self):
+        return None
+
+    def test_record_round_trip_and_optimistic_versions(self):
+        store = self.make_store()
+        with store.atomic():
+            store.save_record(record("alice", status="chosen", option_id="write",
+                                     choices=[{"option_id": "write", "title": "Ünïcode ✓", "at": "t1"}]), 0)
+        loaded = store.get_record("act-1", "alice")
+        assert loaded.status == "chosen" and loaded.choices[0]["title"] == "Ünïcode ✓" and loaded.version == 1
+        loaded.version = 2
+        loaded.status = "submitted"
+        with store.atomic():
+            store.save_record(loaded, 1)
+        stale = record("alice", status="revise")
+        stale.version = 2
+        with pytest.raises(Conflict):
+            with store.atomic():
+                store.save_record(stale, 1)
+        assert store.get_record("act-1", "alice").status == "submitted"
+        with pytest.raises(Conflict):
+            with store.atomic():
+                store.save_record(record("alice"), 0)  # a second insert of the same learner
+        assert store.get_record("act-1", "nobody") is None
+
+    def test_atomic_rolls_back(self):
+        store = self.make_store()
+        with pytest.raises(RuntimeError):
+            with store.atomic():
+                store.save_record(record("alice"), 0)
+                store.bump_counters("act-1", {"total": 1})
+                raise RuntimeError("boom")
+        assert store.get_record("act-1", "alice") is None
+        assert store.get_counters("act-1").get("total", 0) == 0
+
+    def test_query_order_filters_and_paging(self):
+        store = self.make_store()
+        with store.atomic():
+            store.save_record(record("dora", status="chosen", option_id="write"), 0)
+            store.save_record(record("carl", status="submitted", option_id="build", submitted_at="2026-01-03"), 0)
+            store.save_record(record("anna", status="submitted", option_id="write", submitted_at="2026-01-02"), 0)
+            store.save_record(record("bert", status="submitted", option_id="write", submitted_at="2026-01-02"), 0)
+            store.save_record(record("eve", status="submitted", option_id="write", submitted_at="2026-01-01",
+                                     activity="act-2"), 0)
+        ids = lambda rows: [r.learner_id for r in rows]  # noqa: E731
+        assert ids(store.query_records("act-1", status=None, option_id=None, offset=0, limit=10)) == [
+            "anna", "bert", "carl", "dora"]
+        assert ids(store.query_records("act-1", status="submitted", option_id="write", offset=0, limit=10)) == [
+            "anna", "bert"]
+        assert ids(store.query_records("act-1", status="submitted", option_id=None, offset=1, limit=1)) == ["bert"]
+        assert ids(store.query_records("act-1", status=None, option_id="build", offset=0, limit=10)) == ["carl"]
+        assert ids(store.iter_records("act-1")) == ["anna", "bert", "carl", "dora"]
+        assert ids(store.records_for_learner("eve")) == ["eve"]
+        assert ids(store.records_for_learner("eve", "course-2")) == []
+        with store.atomic():
+            store.delete_record("act-1", "dora")
+        assert store.get_record("act-1", "dora") is None
+
+    def test_counters_add_up(self):
+        store = self.make_store()
+        with store.atomic():
+            store.bump_counters("act-1", {"total": 1, "status:chosen": 1, "criterion:x:gap_sum": -1})
+        with store.atomic():
+            store.bump_counters("act-1", {"total": 1, "status:chosen": -1, "status:submitted": 1})
+        with store.atomic():
+            store.bump_counters("act-2", {"total": 5})
+        counters = store.get_counters("act-1")
+        assert counters["total"] == 2 and counters["status:submitted"] == 1
+        assert counters.get("status:chosen", 0) == 0 and counters["criterion:x:gap_sum"] == -1
+
+    def test_reflections_profile_and_files(self):
+        store = self.make_store()
+        entry = {"id": "r1", "course_key": "course-1", "activity_key": "act-1", "activity_title": "T",
+                 "learner_id": "alice", "phase": "before", "prompts": {"goal": "Goal?"},
+                 "answers": {"goal": "<b>learn</b>"}, "share_with_staff": True, "at": "2026-01-01T00:00:00"}
+        with store.atomic():
+            store.add_reflection(entry)
+            store.add_reflection({**entry, "id": "r0", "at": "2025-12-31T00:00:00", "share_with_staff": False})
+            store.add_reflection({**entry, "id": "r2", "course_key": "course-2"})
+            store.save_profile("course-1", "alice", {"strengths": "drawing", "share_with_staff": False})
+        assert [e["id"] for e in store.list_reflections("course-1", "alice")] == ["r0", "r1"]
+        assert store.list_reflections("course-1", "alice")[1]["answers"] == {"goal": "<b>learn</b>"}
+        assert len(store.list_reflections(None, "alice")) == 3
+        assert store.get_profile("course-1", "alice")["strengths"] == "drawing"
+        with store.atomic():
+            store.save_profile("course-1", "alice", {"strengths": "music"})
+        assert store.get_profile("course-1", "alice")["strengths"] == "music"
+        with store.atomic():
+            assert store.delete_reflections("course-1", "alice") == 2
+            assert store.delete_profile("course-1", "alice") == 1
+        assert store.list_reflections(None, "alice")[0]["id"] == "r2"
+        assert store.get_profile("course-1", "alice") is None
+        meta = {"file_id": "f1", "activity_key": "act-1", "course_key": "course-1", "learner_id": "alice",
+                "name": "essay.pdf", "size": 10, "mime": "application/pdf", "kind": "file", "path": "p/f1.pdf",
+                "at": "2026-01-01T00:00:00"}
+        with store.atomic():
+            store.save_file_meta(meta)
+        assert store.get_file_meta("f1") == meta
+        assert [m["file_id"] for m in store.files_for_learner("alice", "course-1")] == ["f1"]
+        assert store.files_for_learner("bob") == []
+        with store.atomic():
+            store.delete_file_meta("f1")
+        assert store.get_file_meta("f1") is None
+
+    def test_blobs_round_trip_and_clean_up_on_error(self):
+        blobs = self.make_blobs()
+        if blobs is None:
+            pytest.skip("this store has no blob store of its own")
+        path = blobs.save("f1.pdf", iter([b"%PDF-", b"1.7"]))
+        with blobs.open(path) as handle:
+            assert handle.read() == b"%PDF-1.7"
+        blobs.delete(path)
+
+        def too_big():
+            yield b"x" * 10
+            raise FileTooLarge(limit="10 bytes", kind="file")
+
+        before = self.blob_paths(blobs)
+        with pytest.raises(FileTooLarge):
+            blobs.save("f2.pdf", too_big())
+        assert self.blob_paths(blobs) == before
+
+    def blob_paths(self, blobs) -> set:
+        """What the blob store holds now (subclasses with on-disk blobs list files)."""
+        return set(getattr(blobs, "blobs", {}))
+
+
+def bytes_io(data: bytes) -> io.BytesIO:
+    return io.BytesIO(data)

@@ -1,0 +1,140 @@
+"""Property tests: no sequence of commands loses an attempt or reaches an invalid state.
+
+Hypothesis drives learners and staff through random commands (legal or not).
+After every step: attempts, choices and proposals only grow, reviews are never
+rewritten, each status agrees with the record's history, a refused command
+changed nothing, and the incremental counters equal a full recount.
+"""
+
+import copy
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from xblock_plchoice.core import analytics
+from xblock_plchoice.core.context import Actor
+from xblock_plchoice.core.errors import PLChoiceError
+from xblock_plchoice.core.protocol import dispatch
+from xblock_plchoice.core.workflow import STATUSES
+
+from .helpers import STAFF, make_ctx
+
+LEARNERS = st.sampled_from(["alice", "bob"])
+OPTIONS = st.sampled_from(["write", "write", "build", "record", "nope"])
+LEVEL = st.sampled_from(["not_yet", "meets", "exceeds"])
+RATINGS = st.fixed_dictionaries({"accuracy": LEVEL, "clarity": LEVEL, "evidence": LEVEL})
+TEXT = st.sampled_from(["An answer", "<script>alert(1)</script>", "=1+1", ""])
+
+
+class Workflow(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self.ctx = make_ctx(max_revisions=2)
+        self.seen: dict[str, dict] = {}
+
+    def run(self, name, actor, payload):
+        before = copy.deepcopy((self.ctx.store.records, self.ctx.store.counters, self.ctx.store.reflections))
+        try:
+            dispatch(name, actor, payload, self.ctx)
+        except PLChoiceError as error:
+            assert 400 <= error.status < 500 and error.render()
+            after = (self.ctx.store.records, self.ctx.store.counters, self.ctx.store.reflections)
+            assert after == before, f"refused {name} changed the store"
+
+    @rule(learner=LEARNERS, option=OPTIONS)
+    def choose(self, learner, option):
+        self.run("choose", Actor(learner), {"option_id": option})
+
+    @rule(learner=LEARNERS, title=TEXT)
+    def propose(self, learner, title):
+        self.run("propose", Actor(learner), {"title": title, "plan": "my plan"})
+
+    @rule(learner=LEARNERS, decision=st.sampled_from(["approve", "redirect"]), note=TEXT)
+    def decide(self, learner, decision, note):
+        self.run("decide_proposal", STAFF, {"learner_id": learner, "decision": decision, "note": note})
+
+    @rule(learner=LEARNERS, text=TEXT)
+    def save_draft(self, learner, text):
+        self.run("save_draft", Actor(learner), {"text": text})
+
+    @rule(learner=LEARNERS, ratings=RATINGS)
+    def self_assess(self, learner, ratings):
+        self.run("self_assess", Actor(learner), {"ratings": ratings, "comment": "c"})
+
+    @rule(learner=LEARNERS, text=TEXT)
+    def submit(self, learner, text):
+        self.run("submit", Actor(learner), {"text": text})
+
+    @rule(learner=LEARNERS, attempt=st.integers(1, 4), ratings=RATINGS,
+          decision=st.sampled_from(["mastered", "revise"]), feedback=TEXT)
+    def review(self, learner, attempt, ratings, decision, feedback):
+        self.run("review", STAFF, {"learner_id": learner, "attempt": attempt, "ratings": ratings,
+                                   "feedback": feedback, "decision": decision})
+
+    @rule(learner=LEARNERS, ratings=RATINGS, decision=st.sampled_from(["mastered", "revise", "revise"]))
+    def review_latest(self, learner, ratings, decision):
+        """Reviews of the attempt actually waiting, so long revise/resubmit chains happen often."""
+        record = self.ctx.store.get_record("act-1", learner)
+        attempt = len(record.attempts) if record else 1
+        self.run("review", STAFF, {"learner_id": learner, "attempt": attempt, "ratings": ratings,
+                                   "feedback": "Improve the evidence", "decision": decision})
+
+    @rule(learner=LEARNERS, ratings=RATINGS, text=TEXT)
+    def self_assess_and_submit(self, learner, ratings, text):
+        self.run("self_assess", Actor(learner), {"ratings": ratings})
+        self.run("submit", Actor(learner), {"text": text})
+
+    @rule(learner=LEARNERS, phase=st.sampled_from(["before", "after"]), text=TEXT, share=st.booleans())
+    def reflect(self, learner, phase, text, share):
+        prompt = "goal" if phase == "before" else "worked"
+        self.run("reflect", Actor(learner), {"phase": phase, "answers": {prompt: text}, "share_with_staff": share})
+
+    @rule(learner=LEARNERS)
+    def delete_my_data(self, learner):
+        self.run("my_data", Actor(learner), {"action": "delete"})
+
+    @invariant()
+    def history_only_grows(self):
+        for record in self.ctx.store.iter_records("act-1"):
+            old = self.seen.get(record.learner_id)
+            if old:
+                assert len(record.attempts) >= len(old["attempts"])
+                for then, now in zip(old["attempts"], record.attempts):
+                    assert {k: v for k, v in now.items() if k != "review"} == \
+                        {k: v for k, v in then.items() if k != "review"}
+                    if then["review"] is not None:
+                        assert now["review"] == then["review"]
+                assert record.choices[:len(old["choices"])] == old["choices"]
+                assert len(record.proposals) >= len(old["proposals"])
+                for then, now in zip(old["proposals"], record.proposals):
+                    assert (now["title"], now["plan"], now["at"]) == (then["title"], then["plan"], then["at"])
+                assert record.version > old["version"] or record.to_dict() == old
+            self.seen[record.learner_id] = copy.deepcopy(record.to_dict())
+
+    @invariant()
+    def status_agrees_with_history(self):
+        for record in self.ctx.store.iter_records("act-1"):
+            assert record.status in STATUSES
+            latest = record.latest_attempt
+            if record.status in ("not_started", "proposal_pending"):
+                assert record.option_id is None and not record.attempts
+            if record.status == "chosen":
+                assert record.option_id and not record.attempts
+            if record.status == "submitted":
+                assert latest and latest["review"] is None
+            if record.status in ("mastered", "revise"):
+                assert latest and latest["review"]["decision"] == record.status
+            assert [a["number"] for a in record.attempts] == list(range(1, len(record.attempts) + 1))
+            assert all(a["review"] for a in record.attempts[:-1])
+
+    @invariant()
+    def counters_match_a_recount(self):
+        counters = {k: v for k, v in self.ctx.store.get_counters("act-1").items()
+                    if v and not k.startswith("reflections:")}
+        assert counters == analytics.recompute(self.ctx.store.iter_records("act-1"))
+
+
+TestWorkflowProperties = Workflow.TestCase
+TestWorkflowProperties.settings = settings(max_examples=200, stateful_step_count=50, deadline=None,
+                                           suppress_health_check=[HealthCheck.too_slow])
