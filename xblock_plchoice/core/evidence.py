@@ -136,7 +136,7 @@ def normalize_links(raw: Any, ctx: Context) -> list[str]:
         return []
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
         raise ValidationError(_("Links must be a list of web addresses."), field="links")
-    links = [item.strip() for item in raw if item.strip()]
+    links = list(dict.fromkeys(item.strip() for item in raw if item.strip()))
     if len(links) > ctx.limits.links_max:
         raise ValidationError(_("Add at most %(max)d links."), field="links", max=ctx.limits.links_max)
     for link in links:
@@ -145,7 +145,7 @@ def normalize_links(raw: Any, ctx: Context) -> list[str]:
                 or not parts.netloc or any(ch.isspace() for ch in link)):
             raise ValidationError(_("%(link)s is not a web address starting with http:// or https://."),
                                   field="links", link=link[:80])
-    return list(dict.fromkeys(links))
+    return links
 
 
 def normalize_text(raw: Any, ctx: Context) -> str:

@@ -13,8 +13,8 @@ from typing import IO, Any
 from . import payload as read
 from . import privacy, reflection, views, workflow
 from .context import Actor, Context
-from .errors import IllegalTransition, UnsupportedFile, ValidationError
-from .evidence import classify_upload, normalize_evidence, public_file, read_limited, safe_filename
+from .errors import FileTooLarge, IllegalTransition, UnsupportedFile, ValidationError
+from .evidence import classify_upload, human_size, normalize_evidence, public_file, read_limited, safe_filename
 from .i18n import gettext_noop as _
 from .protocol import command, load_record, mutate_record
 from .store import LearnerRecord
@@ -105,6 +105,8 @@ def store_upload(actor: Actor, ctx: Context, filename: str, content_type: str, s
     ext, mime = classify_upload(filename or "", head, kind)
     name = safe_filename(filename)
     limit = ctx.limits.max_bytes_for(kind)
+    if len(head) > limit:
+        raise FileTooLarge(limit=human_size(limit), kind=kind)
     chunks = itertools.chain([head], read_limited(stream, limit - len(head), kind)) if head else iter(())
     file_id = ctx.new_id()
     size = 0
