@@ -1,0 +1,80 @@
+"""Grades through edx-submissions, the way ORA2 and edx-sga do it.
+
+``runtime.publish(self, "grade")`` grades whoever is signed in; a staff review
+would grade the *staff member*. Instead every submit creates a submission
+against the learner's student item (their anonymous id, the course, this
+usage), and a mastery decision sets the score on that submission. edx-platform
+listens to ``score_set`` and updates the learner's grade; Instructor
+Dashboard resets go through ``submissions.api.reset_score`` as for ORA2.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ..core.store import LearnerRecord
+
+log = logging.getLogger(__name__)
+ITEM_TYPE = "plchoice"
+#: edx-submissions stores integer points; fractional points are scaled so the ratio is exact.
+_SCALE = 100
+
+
+def student_item(learner_id: str, course_id: str, item_id: str) -> dict[str, str]:
+    return {"student_id": learner_id, "course_id": course_id, "item_id": item_id, "item_type": ITEM_TYPE}
+
+
+def integer_points(earned: float, possible: float) -> tuple[int, int]:
+    """Scores as edx-submissions wants them (positive integers), keeping earned/possible exact."""
+    if float(earned).is_integer() and float(possible).is_integer():
+        return int(earned), int(possible)
+    return round(earned * _SCALE), round(possible * _SCALE)
+
+
+class SubmissionsGradeSink:
+    """The core's ``GradeSink`` for the XBlock.
+
+    ``publish_completion`` is called with the learner's own submit (never for a
+    staff request), so the completion event belongs to that learner.
+    """
+
+    def __init__(self, course_id: str, item_id: str, publish_completion: Any = None,
+                 current_user_id: str | None = None) -> None:
+        self.course_id = course_id
+        self.item_id = item_id
+        self.publish_completion = publish_completion
+        self.current_user_id = current_user_id
+
+    def _item(self, record: LearnerRecord) -> dict[str, str]:
+        return student_item(record.learner_id, self.course_id, self.item_id)
+
+    @staticmethod
+    def _answer(attempt: dict[str, Any]) -> dict[str, Any]:
+        evidence = attempt.get("evidence") or {}
+        return {"attempt": attempt["number"], "option_id": attempt.get("option_id"),
+                "text": (evidence.get("text") or "")[:10_000], "links": list(evidence.get("links") or []),
+                "file_ids": [f.get("file_id") for f in evidence.get("files") or []]}
+
+    def submitted(self, record: LearnerRecord, attempt: dict[str, Any]) -> None:
+        from submissions import api as submissions_api
+
+        submissions_api.create_submission(self._item(record), self._answer(attempt),
+                                          attempt_number=attempt["number"])
+        if self.publish_completion is not None and record.learner_id == self.current_user_id:
+            self.publish_completion()
+
+    def scored(self, record: LearnerRecord, attempt: dict[str, Any], score: float, max_score: float) -> None:
+        from submissions import api as submissions_api
+
+        decision = (attempt.get("review") or {}).get("decision")
+        if decision != "mastered" and score <= 0:
+            return  # "revise" is feedback, not a grade: no zero lands in the gradebook
+        item = self._item(record)
+        uuid = next((s["uuid"] for s in submissions_api.get_submissions(item)
+                     if s["attempt_number"] == attempt["number"]), None)
+        if uuid is None:  # e.g. work submitted before the block had grading: attach the score anyway
+            uuid = submissions_api.create_submission(item, self._answer(attempt),
+                                                     attempt_number=attempt["number"])["uuid"]
+        earned, possible = integer_points(score, max_score)
+        submissions_api.set_score(uuid, earned, possible)

@@ -1,0 +1,93 @@
+"""Django tables behind :class:`xblock_plchoice.blocks.store.DjangoStore`.
+
+Each row keeps the core's JSON document whole (``data``) so the core's records
+round-trip exactly; the columns beside it are copies of the fields the queue,
+exports and retirement filter or sort on, so those queries use indexes instead
+of scanning JSON. Timestamps are the core's ISO 8601 strings (all UTC, same
+format), which sort correctly as text and compare equal to the reference store.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class LearnerRecordRow(models.Model):
+    """One learner's work on one activity (a ``core.store.LearnerRecord``)."""
+
+    activity_key = models.CharField(max_length=255)
+    course_key = models.CharField(max_length=255)
+    learner_id = models.CharField(max_length=255)
+    status = models.CharField(max_length=32)
+    option_id = models.CharField(max_length=64, null=True, blank=True)
+    submitted_at = models.CharField(max_length=64, null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    data = models.JSONField()
+
+    class Meta:
+        app_label = "plchoice"
+        constraints = [
+            models.UniqueConstraint(fields=["activity_key", "learner_id"], name="plchoice_record_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["activity_key", "submitted_at", "learner_id"], name="plchoice_rec_queue"),
+            models.Index(fields=["activity_key", "status", "submitted_at"], name="plchoice_rec_status"),
+            models.Index(fields=["activity_key", "option_id", "submitted_at"], name="plchoice_rec_option"),
+            models.Index(fields=["learner_id", "course_key"], name="plchoice_rec_learner"),
+        ]
+
+
+class CounterRow(models.Model):
+    """A named per-activity counter, incremented with ``F()`` so concurrent bumps add up."""
+
+    activity_key = models.CharField(max_length=255)
+    name = models.CharField(max_length=128)
+    value = models.FloatField(default=0)
+
+    class Meta:
+        app_label = "plchoice"
+        constraints = [
+            models.UniqueConstraint(fields=["activity_key", "name"], name="plchoice_counter_unique"),
+        ]
+
+
+class ReflectionRow(models.Model):
+    """One reflection entry; entries are only added (history), or deleted by the learner."""
+
+    entry_id = models.CharField(max_length=64, unique=True)
+    course_key = models.CharField(max_length=255)
+    learner_id = models.CharField(max_length=255)
+    at = models.CharField(max_length=64)
+    data = models.JSONField()
+
+    class Meta:
+        app_label = "plchoice"
+        indexes = [models.Index(fields=["learner_id", "course_key", "at"], name="plchoice_refl_learner")]
+
+
+class ProfileRow(models.Model):
+    """A learner's own profile in one course."""
+
+    course_key = models.CharField(max_length=255)
+    learner_id = models.CharField(max_length=255)
+    data = models.JSONField()
+
+    class Meta:
+        app_label = "plchoice"
+        constraints = [
+            models.UniqueConstraint(fields=["course_key", "learner_id"], name="plchoice_profile_unique"),
+        ]
+        indexes = [models.Index(fields=["learner_id"], name="plchoice_profile_learner")]
+
+
+class FileRow(models.Model):
+    """Metadata of one evidence file; the bytes live in the storage alias (``path`` in ``data``)."""
+
+    file_id = models.CharField(max_length=64, unique=True)
+    course_key = models.CharField(max_length=255)
+    learner_id = models.CharField(max_length=255)
+    data = models.JSONField()
+
+    class Meta:
+        app_label = "plchoice"
+        indexes = [models.Index(fields=["learner_id", "course_key"], name="plchoice_file_learner")]

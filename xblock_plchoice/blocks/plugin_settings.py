@@ -1,0 +1,27 @@
+"""Defaults the Open edX plugin machinery applies to LMS and Studio settings.
+
+Operators override any of these in ``XBLOCK_SETTINGS["PLChoiceBlock"]`` (limits)
+or by defining ``STORAGES["plchoice"]`` (where evidence files go).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DEFAULT_LIMITS = {
+    "file_max_bytes": 20 * 1024 * 1024,
+    "audio_max_bytes": 50 * 1024 * 1024,
+    "video_max_bytes": 200 * 1024 * 1024,
+}
+
+
+def plugin_settings(settings: Any) -> None:
+    """Give both blocks the default evidence limits unless the operator set their own."""
+    xblock_settings = getattr(settings, "XBLOCK_SETTINGS", None)
+    if xblock_settings is None:
+        xblock_settings = {}
+        settings.XBLOCK_SETTINGS = xblock_settings
+    for bucket in ("PLChoiceBlock", "PLReflectionBlock"):
+        merged = dict(DEFAULT_LIMITS)
+        merged.update(xblock_settings.get(bucket, {}))
+        xblock_settings[bucket] = merged
