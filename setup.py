@@ -36,7 +36,7 @@ setup(
     long_description=(HERE / "README.md").read_text(encoding="utf-8") if (HERE / "README.md").exists() else "",
     long_description_content_type="text/markdown",
     license="AGPL-3.0",
-    python_requires=">=3.11",
+    python_requires=">=3.12",
     packages=find_packages(include=["xblock_plchoice", "xblock_plchoice.*", "lti_tool", "lti_tool.*"]),
     package_data={
         "xblock_plchoice": package_data_files("xblock_plchoice", "static", "translations", "templates"),

@@ -15,8 +15,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from xblock_plchoice.core import analytics
 from xblock_plchoice.core.context import Actor
 from xblock_plchoice.core.errors import PLChoiceError
-from xblock_plchoice.core.protocol import dispatch
-from xblock_plchoice.core.workflow import STATUSES
+from xblock_plchoice.core.protocol import dispatch, reset_learner
+from xblock_plchoice.core.workflow import STATUSES, attempts_since_reset
 
 from .helpers import STAFF, make_ctx
 
@@ -91,6 +91,10 @@ class Workflow(RuleBasedStateMachine):
         self.run("reflect", Actor(learner), {"phase": phase, "answers": {prompt: text}, "share_with_staff": share})
 
     @rule(learner=LEARNERS)
+    def staff_reset(self, learner):
+        reset_learner(self.ctx.store, "act-1", learner, self.ctx.now_iso)
+
+    @rule(learner=LEARNERS)
     def delete_my_data(self, learner):
         self.run("my_data", Actor(learner), {"action": "delete"})
 
@@ -117,16 +121,17 @@ class Workflow(RuleBasedStateMachine):
         for record in self.ctx.store.iter_records("act-1"):
             assert record.status in STATUSES
             latest = record.latest_attempt
+            active = attempts_since_reset(record)
             if record.status in ("not_started", "proposal_pending"):
-                assert record.option_id is None and not record.attempts
+                assert record.option_id is None and not active
             if record.status == "chosen":
-                assert record.option_id and not record.attempts
+                assert record.option_id and not active
             if record.status == "submitted":
                 assert latest and latest["review"] is None
             if record.status in ("mastered", "revise"):
                 assert latest and latest["review"]["decision"] == record.status
             assert [a["number"] for a in record.attempts] == list(range(1, len(record.attempts) + 1))
-            assert all(a["review"] for a in record.attempts[:-1])
+            assert all(a["review"] for a in active[:-1])
 
     @invariant()
     def counters_match_a_recount(self):

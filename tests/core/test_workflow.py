@@ -226,3 +226,26 @@ def test_upload_refusals_store_nothing():
     with pytest.raises(FileTooLarge):
         upload_file(ALICE, small, "big.pdf", "application/pdf", io.BytesIO(b"%PDF-" + b"x" * 100), "file")
     assert ctx.store.files == {} and ctx.blobs.blobs == {}
+
+
+def test_staff_reset_starts_over_and_keeps_history():
+    from xblock_plchoice.core import analytics
+    from xblock_plchoice.core.protocol import reset_learner
+
+    ctx = make_ctx(max_revisions=0)
+    submit_once(ctx)
+    review(ctx, "mastered")
+    assert reset_learner(ctx.store, "act-1", "alice", ctx.now_iso) is True
+    me = dispatch("state", ALICE, {}, ctx)["me"]
+    assert me["status"] == "not_started" and me["can"]["choose"] and me["revisions_left"] == 0
+    assert len(me["attempts"]) == 1 and me["attempts"][0]["review"]["decision"] == "mastered"
+    dispatch("choose", ALICE, {"option_id": "build"}, ctx)
+    dispatch("self_assess", ALICE, {"ratings": GOOD_RATINGS}, ctx)
+    view = dispatch("submit", ALICE, {"text": "fresh start"}, ctx)
+    assert [a["number"] for a in view["me"]["attempts"]] == [1, 2]
+    review(ctx, "revise", attempt=2)
+    assert dispatch("state", ALICE, {}, ctx)["me"]["revisions_left"] == 0
+    assert reset_learner(ctx.store, "act-1", "nobody", ctx.now_iso) is False
+    nonzero = {k: v for k, v in ctx.store.get_counters("act-1").items() if v}
+    assert nonzero == analytics.recompute(ctx.store.iter_records("act-1"))
+    assert "reset" in [e["type"] for e in dispatch("log", ALICE, {}, ctx)["entries"]]

@@ -93,3 +93,26 @@ def test_reflection_block_publishes_completion_on_after_reflection(reflection):
     assert response.status_int == 200, response.body
     assert events == [("completion", {"completion": 1.0})]
     assert reflection.json("bob", "choose", {"option_id": "write"})[0] == 409
+
+
+def test_instructor_reset_clears_the_score_and_lets_the_learner_start_over(choice):
+    ratings = {"accuracy": "meets", "clarity": "meets", "evidence": "meets"}
+    assert choice.json("alice", "choose", {"option_id": "write"})[0] == 200
+    assert choice.json("alice", "self_assess", {"ratings": ratings})[0] == 200
+    assert choice.json("alice", "submit", {"text": "first"})[0] == 200
+    status, body = choice.json("staff", "review", {"learner_id": anon("alice"), "attempt": 1, "ratings": ratings,
+                                                   "feedback": "", "decision": "mastered"})
+    assert status == 200, body
+    assert submissions_api.get_score(_item(choice, "alice"))["points_earned"] == 10
+
+    # What the Instructor Dashboard's "reset attempts" calls for submission-based blocks:
+    submissions_api.reset_score(anon("alice"), "workbench", str(choice.usage_id))
+
+    assert submissions_api.get_score(_item(choice, "alice")) is None
+    me = choice.json("alice", "state")[1]["me"]
+    assert me["status"] == "not_started" and me["can"]["choose"] is True
+    assert [a["number"] for a in me["attempts"]] == [1]  # history kept
+    assert choice.json("alice", "choose", {"option_id": "build"})[0] == 200
+    assert choice.json("alice", "self_assess", {"ratings": ratings})[0] == 200
+    status, body = choice.json("alice", "submit", {"text": "second start"})
+    assert status == 200 and [a["number"] for a in body["me"]["attempts"]] == [1, 2]

@@ -31,6 +31,7 @@ class PLChoiceConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from . import retirement
+        from . import grading, retirement
 
         retirement.connect()
+        grading.connect()

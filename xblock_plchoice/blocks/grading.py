@@ -78,3 +78,26 @@ class SubmissionsGradeSink:
                                                      attempt_number=attempt["number"])["uuid"]
         earned, possible = integer_points(score, max_score)
         submissions_api.set_score(uuid, earned, possible)
+
+
+def on_score_reset(sender: Any, anonymous_user_id: str = "", course_id: str = "", item_id: str = "",
+                   **kwargs: Any) -> None:
+    """Instructor Dashboard "reset attempts": edx-submissions clears the score, we let the learner start over.
+
+    The signal carries no item type, so any reset is tried; ``reset_learner``
+    does nothing for items that are not ours (no record under that key).
+    """
+    from ..core.context import Context
+    from ..core.protocol import reset_learner
+    from .store import DjangoStore
+
+    if anonymous_user_id and item_id and reset_learner(DjangoStore(), str(item_id), str(anonymous_user_id),
+                                                       Context.utc_now_iso):
+        log.info("PL Choice: staff reset of %s on %s", anonymous_user_id, item_id)
+
+
+def connect() -> None:
+    """Called from ``PLChoiceConfig.ready``; safe to call twice."""
+    from submissions.models import score_reset
+
+    score_reset.connect(on_score_reset, dispatch_uid="xblock_plchoice.score_reset")

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.dispatch import Signal
 from django.utils.module_loading import import_string
 
+from ..core import privacy
+
 try:  # edx-platform
     from openedx.core.djangoapps.user_api.accounts.signals import USER_RETIRE_LMS_CRITICAL
 except ImportError:  # anywhere else: same name, same keyword argument (``user``)
@@ -49,31 +51,13 @@ def anonymous_ids_for_user(user: Any) -> list[str]:
 
 
 def retire_learner(learner_id: str, store: Any = None, blobs: Any = None) -> dict[str, int]:
-    """Delete everything PL Choice keeps about ``learner_id`` in every course; return counts."""
+    """Delete everything PL Choice keeps about ``learner_id`` in every course; return counts.
+
+    The rule (rows first, counters kept true, bytes after commit) lives in the core.
+    """
     from .store import DjangoBlobStore, DjangoStore
 
-    store = store or DjangoStore()
-    blobs = blobs or DjangoBlobStore()
-    counts = {"reflections": 0, "profiles": 0, "files": 0, "records": 0}
-    with store.atomic():
-        counts["reflections"] = store.delete_reflections(None, learner_id)
-        counts["profiles"] = store.delete_profile(None, learner_id)
-        paths = []
-        for meta in store.files_for_learner(learner_id, None):
-            store.delete_file_meta(meta["file_id"])
-            if meta.get("path"):
-                paths.append(meta["path"])
-            counts["files"] += 1
-        for record in store.records_for_learner(learner_id, None):
-            store.delete_record(record.activity_key, learner_id)
-            counts["records"] += 1
-    # Bytes go after the rows commit: a failed transaction must not leave rows pointing at nothing.
-    for path in paths:
-        try:
-            blobs.delete(path)
-        except OSError:
-            log.warning("PL Choice retirement could not delete a stored file; delete it by hand: %s", path)
-    return counts
+    return privacy.retire_learner(store or DjangoStore(), blobs or DjangoBlobStore(), learner_id)
 
 
 def on_user_retire(sender: Any, user: Any = None, **kwargs: Any) -> None:

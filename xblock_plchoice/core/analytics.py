@@ -17,7 +17,7 @@ from typing import Any
 
 from .activity import LEVEL_SCORE, PROPOSAL_OPTION_ID, Activity
 from .store import LearnerRecord
-from .workflow import STATUSES
+from .workflow import STATUSES, attempts_since_reset
 
 NO_OPTION = "-"
 
@@ -37,7 +37,7 @@ def contributions(record: LearnerRecord | None) -> Counter:
         out[f"option:{record.attempts[-1]['option_id'] or NO_OPTION}:submitted"] += 1
     if record.status == "mastered":
         out[f"option:{option}:mastered"] += 1
-        out[f"option:{option}:attempts_to_mastery"] += len(record.attempts)
+        out[f"option:{option}:attempts_to_mastery"] += len(attempts_since_reset(record))
     for proposal in record.proposals:
         out["proposals:made"] += 1
         if proposal["status"] in ("approved", "redirected"):

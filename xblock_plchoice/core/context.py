@@ -104,3 +104,8 @@ class Context:
 
     def now_iso(self) -> str:
         return self.clock().astimezone(UTC).isoformat(timespec="microseconds")
+
+    @staticmethod
+    def utc_now_iso() -> str:
+        """The timestamp format of every record, for callers outside a request (platform signals)."""
+        return _utcnow().isoformat(timespec="microseconds")

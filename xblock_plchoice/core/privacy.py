@@ -7,11 +7,14 @@ rest on them; platform retirement (a deleted account) removes those too.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from . import analytics
 from .context import Actor, Context
 from .store import BlobStore, LearnerRecord, Store
+
+log = logging.getLogger(__name__)
 
 
 def _referenced_file_ids(record: LearnerRecord) -> set[str]:
@@ -95,16 +98,28 @@ def retire_learner(store: Store, blobs: BlobStore | None, learner_id: str) -> di
     """Remove everything stored about a learner, everywhere (account deletion).
 
     Counters are decremented by each record's contribution, so analytics stay
-    equal to a recount of the records that remain.
+    equal to a recount of the records that remain. File bytes are deleted only
+    after the rows are gone: a failed transaction must not leave rows pointing
+    at nothing, and a leftover blob is logged for an operator to remove.
     """
     with store.atomic():
         records = store.records_for_learner(learner_id, None)
         for record in records:
             store.bump_counters(record.activity_key, analytics.delta(record, None))
             store.delete_record(record.activity_key, learner_id)
-        return {
+        metas = store.files_for_learner(learner_id, None)
+        _delete_files(store, None, metas)
+        counts = {
             "records": len(records),
-            "files": _delete_files(store, blobs, store.files_for_learner(learner_id, None)),
+            "files": len(metas),
             "reflections": _delete_reflections(store, None, learner_id),
             "profile": store.delete_profile(None, learner_id),
         }
+    for meta in metas:
+        if blobs is None:
+            break
+        try:
+            blobs.delete(meta["path"])
+        except OSError:
+            log.warning("PL Choice retirement could not delete a stored file; delete it by hand: %s", meta["path"])
+    return counts

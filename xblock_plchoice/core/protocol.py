@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 from . import analytics
 from .context import Actor, Context
 from .errors import IllegalTransition, MalformedPayload, NotFound, PermissionDenied, UnknownCommand
 from .i18n import gettext_noop as _
-from .store import LearnerRecord
+from .store import LearnerRecord, Store
 
-T = TypeVar("T")
 Handler = Callable[[Actor, dict[str, Any], Context], dict[str, Any]]
 
 
@@ -74,14 +73,22 @@ def mutate_record[T](ctx: Context, learner_id: str, change: Callable[[LearnerRec
     it was, nothing is written either. ``after_save`` runs in the same
     transaction (grade hooks: an AGS outbox row commits with its decision).
     """
-    store = ctx.store
+    return apply_change(ctx.store, ctx.activity_key, ctx.course_key, learner_id, change, ctx.now_iso,
+                        display_name=display_name, must_exist=must_exist, after_save=after_save)
+
+
+def apply_change[T](store: Store, activity_key: str, course_key: str, learner_id: str,
+                 change: Callable[[LearnerRecord], T], now_iso: Callable[[], str], *, display_name: str = "",
+                 must_exist: bool = False,
+                 after_save: Callable[[LearnerRecord, T], None] | None = None) -> tuple[LearnerRecord, T]:
+    """:func:`mutate_record` for callers without a full :class:`Context` (platform signals)."""
     with store.atomic():
-        record = store.get_record(ctx.activity_key, learner_id)
+        record = store.get_record(activity_key, learner_id)
         if record is None:
             if must_exist:
                 raise NotFound(_("No work from this learner yet."))
             before = None
-            record = LearnerRecord(activity_key=ctx.activity_key, course_key=ctx.course_key, learner_id=learner_id)
+            record = LearnerRecord(activity_key=activity_key, course_key=course_key, learner_id=learner_id)
         else:
             before = record.clone()
         expected = record.version
@@ -91,14 +98,24 @@ def mutate_record[T](ctx: Context, learner_id: str, change: Callable[[LearnerRec
         if before is not None and record.to_dict() == before.to_dict():
             return record, result
         record.version = expected + 1
-        record.updated_at = ctx.now_iso()
+        record.updated_at = now_iso()
         store.save_record(record, expected)
         counter_delta = analytics.delta(before, record)
         if counter_delta:
-            store.bump_counters(ctx.activity_key, counter_delta)
+            store.bump_counters(activity_key, counter_delta)
         if after_save is not None:
             after_save(record, result)
         return record, result
+
+
+def reset_learner(store: Store, activity_key: str, learner_id: str, now_iso: Callable[[], str]) -> bool:
+    """Staff reset of one learner's work (see :func:`workflow.reset`); False if there was none."""
+    if store.get_record(activity_key, learner_id) is None:
+        return False
+    from .workflow import reset
+
+    apply_change(store, activity_key, "", learner_id, lambda r: reset(r, now_iso()), now_iso)
+    return True
 
 
 def load_record(ctx: Context, learner_id: str) -> LearnerRecord:

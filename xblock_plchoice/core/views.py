@@ -74,7 +74,7 @@ def me_view(ctx: Context, actor: Actor, record: LearnerRecord) -> dict[str, Any]
     status = record.status
     draft = record.draft
     latest_review = (record.latest_attempt or {}).get("review")
-    before_submit = not record.attempts
+    before_submit = not workflow.attempts_since_reset(record)
     can_change = before_submit and (status == "not_started" or activity.policies.allow_change_until_submit)
     reflections = latest_by_phase(ctx.store.list_reflections(ctx.course_key, actor.user_id), ctx.activity_key)
     return {

@@ -67,8 +67,14 @@ def current_option(activity: Activity, record: LearnerRecord) -> Option | None:
     return activity.option(record.option_id) if record.option_id else None
 
 
+def attempts_since_reset(record: LearnerRecord) -> list[dict[str, Any]]:
+    """Attempts that count now: a staff reset starts the count again (earlier ones stay on record)."""
+    kept = max((e.get("attempts_before", 0) for e in record.events if e["type"] == "reset"), default=0)
+    return record.attempts[kept:]
+
+
 def revisions_left(activity: Activity, record: LearnerRecord) -> int:
-    used = max(len(record.attempts) - 1, 0)
+    used = max(len(attempts_since_reset(record)) - 1, 0)
     return max(activity.policies.max_revisions - used, 0)
 
 
@@ -206,6 +212,23 @@ def review(record: LearnerRecord, activity: Activity, attempt_number: Any, ratin
     record.status = decision
     _event(record, now, "reviewed", activity, attempt=latest["number"], decision=decision)
     return reviewed
+
+
+def reset(record: LearnerRecord, now: str) -> None:
+    """Staff reset (Open edX Instructor Dashboard, "reset attempts"): the learner starts over.
+
+    Nothing is deleted: earlier attempts, reviews and choices stay in the
+    history and the export; the learner may choose again and has a full set
+    of revisions. A record that is already fresh is left as it is.
+    """
+    if record.status == "not_started" and not attempts_since_reset(record):
+        return
+    title = next((e.get("activity_title", "") for e in reversed(record.events)), "")
+    if record.status == "proposal_pending":
+        record.proposals[-1] = {**record.proposals[-1], "status": "withdrawn", "decided_at": now}
+    record.events.append({"type": "reset", "at": now, "activity_key": record.activity_key,
+                          "activity_title": title, "attempts_before": len(record.attempts)})
+    record.status, record.option_id, record.draft = "not_started", None, None
 
 
 def score_for(activity: Activity, decision: str) -> float:
