@@ -1,0 +1,123 @@
+"""PL Choice as an LTI 1.3 tool: a Flask app on the shared core.
+
+``gunicorn "lti_tool:create_app()"`` runs it; settings come from ``PLCHOICE_*``
+environment variables (see :mod:`lti_tool.config`). Blueprints of the
+lti-services modules (deep linking, dynamic registration, the Canvas JSON) are
+registered when those modules exist; see README_INTERNAL.md.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import importlib
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from .config import Settings, load_settings, secret_key_for
+
+log = logging.getLogger(__name__)
+
+OPTIONAL_BLUEPRINTS = ("lti_tool.lti.deep_linking", "lti_tool.lti.dynamic_registration", "lti_tool.web.canvas")
+
+
+def _optional_blueprint(module_name: str) -> Any:
+    """The module's ``bp`` if the module exists; an import error inside it is a bug and propagates."""
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        return None
+    return module.bp
+
+
+def _build_services(settings: Settings) -> Any:
+    from .db import migrate
+    from .db.session import make_engine, make_sessionmaker
+    from .db.store import FileBlobStore
+    from .lti.launch_storage import make_launch_store
+    from .lti.platform_keys import PlatformKeyCache
+    from .services import ToolServices
+
+    settings.data_path.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    if settings.effective_database_url.startswith("sqlite"):
+        # Embedded database: keep it current without a separate step. Workers start together,
+        # so a file lock lets exactly one of them migrate while the others wait.
+        with open(settings.data_path / ".migrate.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            migrate.upgrade(engine)
+    sessions = make_sessionmaker(engine)
+    return ToolServices(settings=settings, engine=engine, sessions=sessions,
+                        launch_store=make_launch_store(settings.redis_url, sessions),
+                        platform_keys=PlatformKeyCache(ttl=settings.jwks_cache_seconds),
+                        blobs=FileBlobStore(settings.data_path / "blobs"), secret_key=secret_key_for(settings))
+
+
+def _register_errors(app: Flask) -> None:
+    from xblock_plchoice.core.errors import PLChoiceError
+
+    from .lti.launch_errors import LtiError
+    from .web.i18n import direction, gettext_for, request_language
+
+    def wants_json() -> bool:
+        return request.path.startswith("/api/")
+
+    @app.errorhandler(LtiError)
+    def lti_error(error: LtiError) -> Any:
+        language = request_language()
+        gettext = gettext_for(language)
+        if wants_json():
+            return jsonify(error.to_dict(gettext)), error.status
+        log.info("LTI request refused (%s): %s", error.code, error)
+        html = render_template("error.html", lang=language, dir=direction(language), title=gettext(error.title),
+                               message=error.render(gettext), code=error.code, code_label=gettext("Error code"))
+        response = Response(html, status=error.status, mimetype="text/html")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(PLChoiceError)
+    def core_error(error: PLChoiceError) -> Any:
+        return jsonify(error.to_dict(gettext_for(request_language()))), error.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        if wants_json():
+            return jsonify({"error": error.name.lower().replace(" ", "_"), "message": error.description}), error.code
+        return error
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The tool. ``config`` overrides ``PLCHOICE_*`` variables (keys like ``DATA_DIR``)."""
+    settings = load_settings(config)
+    app = Flask(__name__, template_folder="web/templates", static_folder=None)
+    tool = _build_services(settings)
+    app.extensions["plchoice"] = tool
+    app.config.update(
+        SECRET_KEY=tool.secret_key, TESTING=settings.testing, MAX_CONTENT_LENGTH=settings.max_upload_bytes,
+        SESSION_COOKIE_NAME="plchoice_session", SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=settings.cookie_secure, SESSION_COOKIE_PARTITIONED=settings.cookie_secure,
+        SESSION_COOKIE_SAMESITE="None" if settings.cookie_secure else "Lax",
+        PERMANENT_SESSION_LIFETIME=settings.launch_ttl,
+    )
+    from .web import api, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    for module_name in OPTIONAL_BLUEPRINTS:
+        blueprint = _optional_blueprint(module_name)
+        if blueprint is not None:
+            app.register_blueprint(blueprint)
+    _register_errors(app)
+    app.after_request(_security_headers)
+    return app

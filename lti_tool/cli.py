@@ -1,0 +1,129 @@
+"""``plchoice-lti``: set up the database and keys, register platforms, rotate keys.
+
+Reads the same ``PLCHOICE_*`` variables as the app, so the CLI and the
+workers always talk to the same database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy import Engine
+
+from .config import ConfigError, load_settings
+from .db import migrate
+from .db.session import make_engine, make_sessionmaker, session_scope
+from .lti import keys, registrations
+
+
+def _engine() -> Engine:
+    settings = load_settings()
+    settings.data_path.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    migrate.upgrade(engine)  # every command works on a fresh database, not only after `init`
+    return engine
+
+
+def cmd_init(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+    engine = _engine()
+    with session_scope(make_sessionmaker(engine)) as session:
+        made = keys.ensure_keys(session)
+    print("Database is up to date." + (" Made the first key pair." if made else " Keys already exist."))
+    print(f"Tool URLs to give the platform:\n  OIDC login:  {settings.login_url}\n"
+          f"  Redirect:    {settings.launch_url}\n  JWKS:        {settings.jwks_url}")
+    return 0
+
+
+def cmd_platform_add(args: argparse.Namespace) -> int:
+    engine = _engine()
+    with session_scope(make_sessionmaker(engine)) as session:
+        registration = registrations.add_registration(
+            session, issuer=args.issuer, client_id=args.client_id, auth_login_url=args.auth_login_url,
+            auth_token_url=args.auth_token_url, key_set_url=args.key_set_url, audience=args.audience,
+            deployment_ids=args.deployment_id or [])
+        deployments = [d.deployment_id for d in registration.deployments]
+    print(f"Registered {args.issuer} (client id {args.client_id}); deployments: {', '.join(deployments) or 'none'}.")
+    return 0
+
+
+def cmd_platform_list(args: argparse.Namespace) -> int:
+    engine = _engine()
+    with session_scope(make_sessionmaker(engine)) as session:
+        rows = [{"issuer": r.issuer, "client_id": r.client_id, "auth_login_url": r.auth_login_url,
+                 "auth_token_url": r.auth_token_url, "key_set_url": r.key_set_url, "audience": r.audience,
+                 "deployment_ids": [d.deployment_id for d in r.deployments]}
+                for r in registrations.list_registrations(session)]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    elif not rows:
+        print("No platforms registered. Add one with `plchoice-lti platform add`.")
+    for row in rows if not args.json else []:
+        print(f"{row['issuer']}  client_id={row['client_id']}  deployments={','.join(row['deployment_ids']) or '-'}")
+    return 0
+
+
+def cmd_platform_remove(args: argparse.Namespace) -> int:
+    engine = _engine()
+    with session_scope(make_sessionmaker(engine)) as session:
+        removed = registrations.remove_registration(session, args.issuer, args.client_id)
+    if not removed:
+        print(f"No registration for {args.issuer} with client id {args.client_id}.", file=sys.stderr)
+        return 1
+    print(f"Removed {args.issuer} (client id {args.client_id}).")
+    return 0
+
+
+def cmd_keys_rotate(_args: argparse.Namespace) -> int:
+    engine = _engine()
+    with session_scope(make_sessionmaker(engine)) as session:
+        promoted = keys.rotate(session)
+        kid = promoted.kid
+    print(f"Rotated keys: {kid} now signs; the previous key stays in the JWKS until the next rotation.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="plchoice-lti", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="migrate the database and make the first key pair").set_defaults(func=cmd_init)
+
+    platform = sub.add_parser("platform", help="manage platform registrations")
+    psub = platform.add_subparsers(dest="platform_command", required=True)
+    add = psub.add_parser("add", help="register a platform (or add deployments to it)")
+    add.add_argument("--issuer", required=True)
+    add.add_argument("--client-id", required=True)
+    add.add_argument("--auth-login-url", required=True)
+    add.add_argument("--auth-token-url", required=True)
+    add.add_argument("--key-set-url", required=True)
+    add.add_argument("--audience", default=None, help="token audience, when the platform wants one")
+    add.add_argument("--deployment-id", action="append", help="repeat for each deployment")
+    add.set_defaults(func=cmd_platform_add)
+    listing = psub.add_parser("list", help="show registered platforms")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_platform_list)
+    remove = psub.add_parser("remove", help="remove a registration and its deployments")
+    remove.add_argument("--issuer", required=True)
+    remove.add_argument("--client-id", required=True)
+    remove.set_defaults(func=cmd_platform_remove)
+
+    key = sub.add_parser("keys", help="manage the tool's signing keys")
+    ksub = key.add_subparsers(dest="keys_command", required=True)
+    ksub.add_parser("rotate", help="next key signs, current becomes previous").set_defaults(func=cmd_keys_rotate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ConfigError, registrations.RegistrationError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

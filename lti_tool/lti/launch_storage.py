@@ -1,0 +1,162 @@
+"""Short-lived launch state every worker must see: OIDC states, used nonces, launch contexts.
+
+Two backends with one small interface: the database (default; one table with an
+expiry column) or Redis (``PLCHOICE_REDIS_URL``). The operations that guard
+against replay (:meth:`LaunchStore.add_once`, :meth:`LaunchStore.pop`) are
+atomic in both, so two workers racing on the same nonce cannot both win.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from pylti1p3.launch_data_storage.base import LaunchDataStorage
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from lti_tool.db.models import LaunchValue
+
+
+class LaunchStore(Protocol):
+    def put(self, key: str, value: dict[str, Any], ttl: int) -> None: ...
+
+    def get(self, key: str) -> dict[str, Any] | None: ...
+
+    def add_once(self, key: str, value: dict[str, Any], ttl: int) -> bool:
+        """Store ``value`` only if ``key`` is absent; False means someone stored it first."""
+
+    def pop(self, key: str) -> dict[str, Any] | None:
+        """Read and delete in one step: only one caller ever gets the value."""
+
+    def delete(self, key: str) -> None: ...
+
+    def ping(self) -> bool: ...
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes even for timezone-aware columns."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class DbLaunchStore:
+    """Launch state in ``lti_launch_value``; each call is its own short transaction."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def put(self, key: str, value: dict[str, Any], ttl: int) -> None:
+        with self.sessions.begin() as session:
+            session.merge(LaunchValue(key=key, value=value, expires_at=_now() + timedelta(seconds=ttl)))
+            session.execute(delete(LaunchValue).where(LaunchValue.expires_at < _now()))
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self.sessions() as session:
+            row = session.get(LaunchValue, key)
+            if row is None or _aware(row.expires_at) < _now():
+                return None
+            return row.value
+
+    def add_once(self, key: str, value: dict[str, Any], ttl: int) -> bool:
+        try:
+            with self.sessions.begin() as session:
+                existing = session.get(LaunchValue, key)
+                if existing is not None:
+                    if _aware(existing.expires_at) >= _now():
+                        return False
+                    session.delete(existing)
+                    session.flush()
+                session.add(LaunchValue(key=key, value=value, expires_at=_now() + timedelta(seconds=ttl)))
+        except IntegrityError:
+            return False
+        return True
+
+    def pop(self, key: str) -> dict[str, Any] | None:
+        with self.sessions.begin() as session:
+            row = session.execute(select(LaunchValue).where(LaunchValue.key == key)).scalar_one_or_none()
+            if row is None:
+                return None
+            value, expired = row.value, _aware(row.expires_at) < _now()
+            # The DELETE's row count decides the winner when two workers pop at once.
+            deleted = session.execute(delete(LaunchValue).where(LaunchValue.key == key)).rowcount
+            return value if deleted == 1 and not expired else None
+
+    def delete(self, key: str) -> None:
+        with self.sessions.begin() as session:
+            session.execute(delete(LaunchValue).where(LaunchValue.key == key))
+
+    def ping(self) -> bool:
+        with self.sessions() as session:
+            session.execute(select(LaunchValue.key).limit(1))
+        return True
+
+
+class RedisLaunchStore:
+    """Launch state in Redis with native expiry; ``SET NX`` and ``GETDEL`` give the atomic steps."""
+
+    def __init__(self, url: str, prefix: str = "plchoice:lti:") -> None:
+        import redis
+
+        self.client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        self.prefix = prefix
+
+    def put(self, key: str, value: dict[str, Any], ttl: int) -> None:
+        self.client.set(self.prefix + key, json.dumps(value), ex=max(ttl, 1))
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        raw = self.client.get(self.prefix + key)
+        return json.loads(raw) if raw is not None else None
+
+    def add_once(self, key: str, value: dict[str, Any], ttl: int) -> bool:
+        return bool(self.client.set(self.prefix + key, json.dumps(value), ex=max(ttl, 1), nx=True))
+
+    def pop(self, key: str) -> dict[str, Any] | None:
+        raw = self.client.getdel(self.prefix + key)
+        return json.loads(raw) if raw is not None else None
+
+    def delete(self, key: str) -> None:
+        self.client.delete(self.prefix + key)
+
+    def ping(self) -> bool:
+        return bool(self.client.ping())
+
+
+def make_launch_store(redis_url: str, sessions: sessionmaker[Session]) -> LaunchStore:
+    return RedisLaunchStore(redis_url) if redis_url else DbLaunchStore(sessions)
+
+
+class PyltiLaunchDataStorage(LaunchDataStorage[Any]):
+    """pylti1p3's storage interface over ours, so its SessionService (and ``from_cache``) see shared state.
+
+    No session cookie name: keys are global, because our own state binding (cookie or
+    platform storage) already ties a launch to its browser.
+    """
+
+    _session_cookie_name = ""
+
+    def __init__(self, store: LaunchStore, ttl: int) -> None:
+        super().__init__()
+        self.store = store
+        self.ttl = ttl
+
+    def get_session_cookie_name(self) -> str | None:
+        return None
+
+    def can_set_keys_expiration(self) -> bool:
+        return True
+
+    def get_value(self, key: str) -> Any:
+        found = self.store.get("pylti:" + self._prepare_key(key))
+        return found["v"] if found else None
+
+    def set_value(self, key: str, value: Any, exp: int | None = None) -> None:
+        self.store.put("pylti:" + self._prepare_key(key), {"v": value}, exp or self.ttl)
+
+    def check_value(self, key: str) -> bool:
+        return self.store.get("pylti:" + self._prepare_key(key)) is not None

@@ -1,0 +1,149 @@
+"""Platform registrations and deployments in the database, and pylti1p3's tool config over them.
+
+Many client ids per issuer (Canvas uses one issuer for every customer), so a
+registration is found by (issuer, client id); deployments hang off their
+registration, so the same deployment id under another client is a different one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+from pylti1p3.deployment import Deployment as PyltiDeployment
+from pylti1p3.registration import Registration as PyltiRegistration
+from pylti1p3.tool_config import ToolConfAbstract
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from lti_tool.db.models import Deployment, Registration
+
+from .keys import NoSigningKey, current_private_key, jwks
+
+
+class RegistrationError(ValueError):
+    """A registration cannot be saved as given; the message says which field and why."""
+
+
+def _check_url(name: str, value: str) -> None:
+    parsed = urlparse(value or "")
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise RegistrationError(f"--{name} must be an absolute http(s) URL, not {value!r}.")
+
+
+def find_registration(session: Session, issuer: str, client_id: str) -> Registration | None:
+    return session.scalars(select(Registration).options(selectinload(Registration.deployments))
+                           .where(Registration.issuer == issuer, Registration.client_id == client_id)).first()
+
+
+def find_deployment(session: Session, registration: Registration, deployment_id: str) -> Deployment | None:
+    return session.scalars(select(Deployment).where(Deployment.registration_id == registration.id,
+                                                    Deployment.deployment_id == deployment_id)).first()
+
+
+def add_registration(session: Session, *, issuer: str, client_id: str, auth_login_url: str, auth_token_url: str,
+                     key_set_url: str, audience: str | None = None,
+                     deployment_ids: list[str] | tuple[str, ...] = ()) -> Registration:
+    """Create a registration, or add deployments to an existing one with the same URLs."""
+    if not issuer or not client_id:
+        raise RegistrationError("--issuer and --client-id are required.")
+    for name, value in (("auth-login-url", auth_login_url), ("auth-token-url", auth_token_url),
+                        ("key-set-url", key_set_url)):
+        _check_url(name, value)
+    registration = find_registration(session, issuer, client_id)
+    if registration is None:
+        registration = Registration(issuer=issuer, client_id=client_id, auth_login_url=auth_login_url,
+                                    auth_token_url=auth_token_url, key_set_url=key_set_url, audience=audience)
+        session.add(registration)
+        session.flush()
+    else:
+        registration.auth_login_url, registration.auth_token_url = auth_login_url, auth_token_url
+        registration.key_set_url, registration.audience = key_set_url, audience
+    for deployment_id in deployment_ids:
+        if not deployment_id:
+            raise RegistrationError("--deployment-id must not be empty.")
+        if find_deployment(session, registration, deployment_id) is None:
+            session.add(Deployment(registration=registration, deployment_id=deployment_id))
+    session.flush()
+    return registration
+
+
+def list_registrations(session: Session) -> list[Registration]:
+    return list(session.scalars(select(Registration).options(selectinload(Registration.deployments))
+                                .order_by(Registration.issuer, Registration.client_id)))
+
+
+def remove_registration(session: Session, issuer: str, client_id: str) -> bool:
+    registration = find_registration(session, issuer, client_id)
+    if registration is None:
+        return False
+    session.delete(registration)
+    session.flush()
+    return True
+
+
+class ToolRegistration(PyltiRegistration):
+    """pylti1p3's registration, with the kid of *our* current key (it would derive one from a public key)."""
+
+    _kid: str | None = None
+
+    def set_kid(self, kid: str) -> ToolRegistration:
+        self._kid = kid
+        return self
+
+    def get_kid(self) -> str | None:
+        return self._kid
+
+
+def to_pylti(session: Session, registration: Registration) -> ToolRegistration:
+    """The pylti1p3 view of a registration, with the tool's current key for service calls (AGS, NRPS)."""
+    result = (ToolRegistration().set_issuer(registration.issuer).set_client_id(registration.client_id)
+              .set_auth_login_url(registration.auth_login_url).set_auth_token_url(registration.auth_token_url)
+              .set_key_set_url(registration.key_set_url))
+    if registration.audience:
+        result.set_auth_audience(registration.audience)
+    try:
+        kid, private_pem = current_private_key(session)
+    except NoSigningKey:  # launches validate without our key; only service calls need it
+        return result
+    result.set_tool_private_key(private_pem)
+    result.set_kid(kid)
+    return result
+
+
+class DbToolConf(ToolConfAbstract):
+    """pylti1p3 tool config backed by our tables; every issuer may have many client ids."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def check_iss_has_one_client(self, iss: str) -> bool:
+        return False
+
+    def check_iss_has_many_clients(self, iss: str) -> bool:
+        return True
+
+    def find_registration_by_issuer(self, iss: str, *args: Any, **kwargs: Any) -> PyltiRegistration | None:
+        rows = list(self.session.scalars(select(Registration).where(Registration.issuer == iss).limit(2)))
+        return to_pylti(self.session, rows[0]) if len(rows) == 1 else None
+
+    def find_registration_by_params(self, iss: str, client_id: str, *args: Any,
+                                    **kwargs: Any) -> PyltiRegistration | None:
+        registration = find_registration(self.session, iss, client_id)
+        return to_pylti(self.session, registration) if registration else None
+
+    def find_deployment(self, iss: str, deployment_id: str) -> PyltiDeployment | None:
+        rows = list(self.session.scalars(select(Deployment).join(Registration)
+                                         .where(Registration.issuer == iss, Deployment.deployment_id == deployment_id)))
+        return PyltiDeployment().set_deployment_id(deployment_id) if len(rows) == 1 else None
+
+    def find_deployment_by_params(self, iss: str, deployment_id: str, client_id: str, *args: Any,
+                                  **kwargs: Any) -> PyltiDeployment | None:
+        registration = find_registration(self.session, iss, client_id)
+        if registration is None or find_deployment(self.session, registration, deployment_id) is None:
+            return None
+        return PyltiDeployment().set_deployment_id(deployment_id)
+
+    def get_jwks(self, iss: str | None = None, client_id: str | None = None, **kwargs: Any) -> dict[str, Any]:
+        return jwks(self.session)

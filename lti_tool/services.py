@@ -1,0 +1,32 @@
+"""What one running tool shares between requests: settings, database, launch storage, key cache.
+
+Kept in ``app.extensions["plchoice"]``; :func:`services` reads it inside a request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .config import Settings
+from .db.store import FileBlobStore
+from .lti.launch_storage import LaunchStore
+from .lti.platform_keys import PlatformKeyCache
+
+
+@dataclass
+class ToolServices:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    launch_store: LaunchStore
+    platform_keys: PlatformKeyCache
+    blobs: FileBlobStore
+    secret_key: str
+
+
+def services() -> ToolServices:
+    return current_app.extensions["plchoice"]

@@ -1,0 +1,165 @@
+"""The /api adapter: launch context in, ``core.protocol`` call, JSON (or a stream) out.
+
+Rules never live here. This module identifies the actor from the launch,
+loads the activity definition, provides the SQL store, the data-dir blob store
+and the grade sink, and turns results and ``PLChoiceError``s into HTTP.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Response, g, jsonify, request, stream_with_context
+from sqlalchemy.orm import Session
+
+from lti_tool.db.models import Activity as ActivityRow
+from lti_tool.db.store import SqlStore
+from lti_tool.lti.launch_context import LaunchContext
+from lti_tool.services import services
+from xblock_plchoice.core.activity import parse_activity
+from xblock_plchoice.core.context import Actor, Context, GradeSink, Limits, NullGradeSink
+from xblock_plchoice.core.errors import MalformedPayload, NotFound, PLChoiceError
+from xblock_plchoice.core.i18n import gettext_noop as _
+from xblock_plchoice.core.protocol import dispatch, export_csv, open_file, upload_file
+
+from .i18n import gettext_for
+from .security import download_signature, require_csrf, require_download
+
+bp = Blueprint("plchoice_api", __name__, url_prefix="/api")
+
+
+def grade_sink_for(session: Session, launch_context: LaunchContext) -> GradeSink:
+    """lti-services' AGS outbox sink when it is installed, else a sink that keeps grades in the tool."""
+    try:
+        ags = importlib.import_module("lti_tool.lti.ags")
+    except ModuleNotFoundError as exc:
+        if exc.name != "lti_tool.lti.ags":
+            raise
+        return NullGradeSink()
+    return ags.OutboxGradeSink(session, launch_context)
+
+
+def file_url_for(launch_id: str, file_id: str) -> str:
+    return (f"{services().settings.base_url.rstrip('/')}/api/files/{quote(file_id, safe='')}"
+            f"?launch={quote(launch_id, safe='')}&sig={download_signature(launch_id)}")
+
+
+def export_url_for(launch_id: str) -> str:
+    return (f"{services().settings.base_url.rstrip('/')}/api/export"
+            f"?launch={quote(launch_id, safe='')}&sig={download_signature(launch_id)}")
+
+
+def limits_for() -> Limits:
+    return Limits()
+
+
+def _session() -> Session:
+    if "plc_session" not in g:
+        g.plc_session = services().sessions()
+    return g.plc_session
+
+
+@bp.teardown_app_request
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("plc_session", None)
+    if session is not None:
+        session.close()
+
+
+def build(launch: LaunchContext) -> tuple[Actor, Context]:
+    """The actor and core context for one request of ``launch``."""
+    session = _session()
+    row = session.get(ActivityRow, launch.activity_id) if launch.activity_id else None
+    if row is None:
+        raise NotFound(_("This activity no longer exists."))
+    actor = Actor(user_id=launch.user_id, role=launch.role, display_name=launch.display_name)
+    ctx = Context(activity=parse_activity(row.definition_json), activity_key=launch.activity_key,
+                  course_key=launch.course_key, store=SqlStore(session), blobs=services().blobs,
+                  grades=grade_sink_for(session, launch), limits=limits_for(),
+                  file_url=lambda file_id: file_url_for(launch.launch_id, file_id))
+    return actor, ctx
+
+
+def _json_error(error: PLChoiceError, launch: LaunchContext | None) -> Response:
+    response = jsonify(error.to_dict(gettext_for(launch.locale if launch else "en")))
+    response.status_code = error.status
+    return response
+
+
+@bp.post("/upload")
+def upload() -> Any:
+    launch = require_csrf()
+    try:
+        actor, ctx = build(launch)
+        uploaded = request.files.get("file")
+        if uploaded is None:
+            raise MalformedPayload(_("Choose a file to upload."), field="file")
+        view = upload_file(actor, ctx, uploaded.filename or "", uploaded.mimetype or "", uploaded.stream,
+                           request.form.get("kind") or "file")
+        _session().commit()
+        return jsonify(view)
+    except PLChoiceError as error:
+        _session().rollback()
+        return _json_error(error, launch)
+
+
+@bp.get("/files/<file_id>")
+def download(file_id: str) -> Any:
+    launch = require_download()
+    try:
+        actor, ctx = build(launch)
+        meta, stream = open_file(actor, ctx, file_id)
+    except PLChoiceError as error:
+        return _json_error(error, launch)
+
+    def chunks() -> Iterator[bytes]:
+        with stream:
+            while block := stream.read(64 * 1024):
+                yield block
+
+    response = Response(chunks(), mimetype=meta.get("mime") or "application/octet-stream")
+    response.headers["Content-Length"] = str(meta.get("size", ""))
+    disposition = "inline" if str(meta.get("mime", "")).startswith(("audio/", "video/", "image/")) else "attachment"
+    response.headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(meta.get('name') or 'file')}"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/export")
+def export() -> Any:
+    launch = require_download()
+    try:
+        actor, ctx = build(launch)
+        chunks = export_csv(actor, ctx)
+        first = next(chunks, "")  # permission and kind errors surface here, before any byte is sent
+    except PLChoiceError as error:
+        return _json_error(error, launch)
+
+    def body() -> Iterator[str]:
+        yield first
+        yield from chunks
+
+    response = Response(stream_with_context(body()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=plchoice-export.csv"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/<command>")
+def command(command: str) -> Any:
+    launch = require_csrf()
+    try:
+        payload = request.get_json(silent=True) if request.content_length else {}
+        if payload is None:
+            raise MalformedPayload()
+        actor, ctx = build(launch)
+        view = dispatch(command, actor, payload, ctx)
+        _session().commit()
+        return jsonify(view)
+    except PLChoiceError as error:
+        _session().rollback()
+        return _json_error(error, launch)

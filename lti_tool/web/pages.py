@@ -1,0 +1,179 @@
+"""Pages: OIDC login, the launch, the tool's JWKS, health, and the shared front end's static files."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, make_response, redirect, render_template, request, send_from_directory
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+import xblock_plchoice
+from lti_tool.db.migrate import is_current
+from lti_tool.db.models import Activity, ResourceLinkActivity
+from lti_tool.lti import keys
+from lti_tool.lti.launch import PlatformStorageLookup, ToolMessageLaunch, ToolOIDCLogin, ValidatedLaunch
+from lti_tool.lti.launch_errors import ActivityNotConfigured, DeepLinkingUnavailable
+from lti_tool.lti.platform_storage import get_data_keys, origin_of, put_data_items
+from lti_tool.services import services
+
+from .api import export_url_for, file_url_for
+from .i18n import catalog_messages, direction, gettext_for, request_language
+from .security import CSRF_HEADER, LAUNCH_HEADER, download_signature, remember_launch
+
+bp = Blueprint("plchoice_pages", __name__, template_folder="templates")
+STATIC_ROOT = Path(xblock_plchoice.__file__).resolve().parent / "static"
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+            "media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'")
+
+
+def _page(html: str, status: int = 200) -> Response:
+    response = make_response(html, status)
+    response.headers["Content-Security-Policy"] = PAGE_CSP
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def page_context(language: str) -> dict[str, Any]:
+    return {"lang": language, "dir": direction(language), "static": "/static/plchoice", "_": gettext_for(language)}
+
+
+@bp.get("/healthz")
+def healthz() -> Any:
+    tool = services()
+    report: dict[str, Any] = {"status": "ok"}
+    try:
+        with tool.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        report["database"] = "ok" if is_current(tool.engine) else "migrations pending"
+    except Exception as exc:  # noqa: BLE001 - health reports any failure instead of raising
+        report["database"] = f"error: {type(exc).__name__}"
+    try:
+        tool.launch_store.ping()
+        report["launch_storage"] = "redis" if tool.settings.redis_url else "database"
+    except Exception as exc:  # noqa: BLE001
+        report["launch_storage"] = f"error: {type(exc).__name__}"
+    healthy = report["database"] == "ok" and not report["launch_storage"].startswith("error")
+    report["status"] = "ok" if healthy else "unhealthy"
+    return jsonify(report), 200 if healthy else 503
+
+
+@bp.get("/lti/jwks")
+def jwks() -> Any:
+    with services().sessions() as session:
+        response = jsonify(keys.jwks(session))
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.route("/lti/login", methods=["GET", "POST"])
+def login() -> Any:
+    tool = services()
+    with tool.sessions() as session:
+        oidc = ToolOIDCLogin(tool, session)
+        target = oidc.prepare()
+    if target.storage_target is None:
+        return oidc.apply_cookies(redirect(target.url, code=302))
+    language = request_language()
+    html = render_template("login_storage.html", **page_context(language), config={
+        "target": target.storage_target, "origin": origin_of(target.registration.auth_login_url),
+        "items": put_data_items(target.state, target.nonce), "redirect": target.url})
+    return oidc.apply_cookies(_page(html))
+
+
+def resolve_activity(session: Session, launch: ValidatedLaunch) -> tuple[str, bool]:
+    """The activity a resource link opens: its mapping, else the ``activity_id`` custom parameter."""
+    context = launch.context
+    mapped = session.scalars(select(ResourceLinkActivity.activity_id).where(
+        ResourceLinkActivity.registration_id == launch.registration.id,
+        ResourceLinkActivity.deployment_id == context.deployment_id,
+        ResourceLinkActivity.resource_link_id == context.resource_link_id)).first()
+    if mapped and session.get(Activity, mapped) is not None:
+        return mapped, False
+    custom_id = str(context.custom.get("activity_id", ""))
+    if custom_id and session.get(Activity, custom_id) is not None:
+        return custom_id, True
+    raise ActivityNotConfigured()
+
+
+def _map_link(session: Session, launch: ValidatedLaunch, activity_id: str) -> None:
+    try:
+        with session.begin_nested():
+            session.add(ResourceLinkActivity(registration_id=launch.registration.id,
+                                             deployment_id=launch.context.deployment_id,
+                                             resource_link_id=launch.context.resource_link_id,
+                                             activity_id=activity_id))
+        session.commit()
+    except IntegrityError:  # another worker mapped the same link first: same activity either way
+        session.rollback()
+
+
+def _deep_link(launch: ValidatedLaunch) -> Any:
+    try:
+        module = importlib.import_module("lti_tool.lti.deep_linking")
+    except ModuleNotFoundError as exc:
+        if exc.name != "lti_tool.lti.deep_linking":
+            raise
+        raise DeepLinkingUnavailable() from exc
+    launch.complete(activity_id=None)
+    if launch.binding == "cookie":
+        remember_launch(launch.launch_id)
+    return module.handle_deep_link_request(launch)
+
+
+@bp.post("/lti/launch")
+def launch() -> Any:
+    tool = services()
+    with tool.sessions() as session:
+        message = ToolMessageLaunch(tool, session)
+        try:
+            validated = message.validate().validated()
+        except PlatformStorageLookup as lookup:
+            return _storage_lookup_page(lookup)
+        if validated.is_deep_link:
+            session.commit()  # end the read snapshot: SQLite refuses a later write from a stale one
+            return _deep_link(validated)
+        activity_id, needs_mapping = resolve_activity(session, validated)
+        session.commit()
+        context = validated.complete(activity_id)
+        if needs_mapping:
+            _map_link(session, validated, activity_id)
+    if validated.binding == "cookie":
+        remember_launch(context.launch_id)
+    language = request_language(context.locale)
+    base = tool.settings.base_url.rstrip("/")
+    config = {
+        "lang": language, "dir": direction(language), "view": "staff" if context.role == "staff" else "learner",
+        "i18n": catalog_messages(language),
+        "transport": {"apiBase": base + "/api", "launchId": context.launch_id, "csrfToken": context.csrf_token,
+                      "launchHeader": LAUNCH_HEADER, "csrfHeader": CSRF_HEADER,
+                      "downloadSig": download_signature(context.launch_id),
+                      "fileUrlTemplate": file_url_for(context.launch_id, "{file_id}"),
+                      "exportUrl": export_url_for(context.launch_id)},
+    }
+    css = sorted(p.name for p in (STATIC_ROOT / "css").glob("*.css")) if (STATIC_ROOT / "css").is_dir() else []
+    html = render_template("launch.html", **page_context(language), config=config, css=css,
+                           title=context.claims.get("https://purl.imsglobal.org/spec/lti/claim/resource_link",
+                                                    {}).get("title") or "PL Choice")
+    return _page(html)
+
+
+def _storage_lookup_page(lookup: PlatformStorageLookup) -> Any:
+    """Cookies did not come back: read state and nonce from platform storage, then post the launch again."""
+    fields = {name: request.form.get(name, "") for name in ("id_token", "state", "lti_storage_target")}
+    html = render_template("launch_storage.html", **page_context(request_language()), config={
+        "target": lookup.target, "origin": origin_of(lookup.registration.auth_login_url),
+        "keys": get_data_keys(lookup.state, lookup.nonce)}, fields=fields)
+    return _page(html)
+
+
+@bp.get("/static/plchoice/<path:filename>")
+def static_files(filename: str) -> Any:
+    response = send_from_directory(STATIC_ROOT, filename, max_age=300)
+    if filename.endswith(".js"):
+        response.headers["Content-Type"] = "text/javascript; charset=utf-8"
+    return response
