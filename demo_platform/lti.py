@@ -1,0 +1,140 @@
+"""The ``lti1p3platform`` pieces, bound to Flask and to :class:`PlatformState`.
+
+``lti1p3platform`` 0.1.8 ships Django and FastAPI glue only, so this module adds
+the Flask request wrapper and renders the auto-submitting launch form itself
+(the package's template module imports ``pkg_resources``). It also tightens two
+checks the package leaves open: the client assertion's ``aud`` must be our token
+endpoint and its ``jti`` may be used once (replayed assertions are refused).
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from typing import Any
+
+import jwt
+from flask import Request as FlaskHttpRequest
+from flask import Response
+from lti1p3platform.exceptions import LtiException
+from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
+from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
+from lti1p3platform.oidc_login import OIDCLoginAbstract
+from lti1p3platform.registration import Registration
+from lti1p3platform.request import Request, TRequest
+
+from .state import PlatformState, ToolClient
+
+_seen_jti: dict[str, float] = {}
+_jti_lock = threading.Lock()
+
+
+class FlaskRequest(Request):
+    """``lti1p3platform``'s request view of a Flask request."""
+
+    def build_metadata(self, request: FlaskHttpRequest) -> TRequest:
+        return {
+            "method": request.method,
+            "form_data": request.form.to_dict(),
+            "get_data": request.args.to_dict(),
+            "headers": request.headers,
+            "content_type": request.content_type,
+            "path": request.path,
+            "json": request.get_json(silent=True) if request.is_json else None,
+        }
+
+
+class PlatformConf(LTI1P3PlatformConfAbstract):
+    """One tool client as seen by the platform: its keys, URLs and our signing key."""
+
+    def init_platform_config(self, **kwargs: Any) -> None:
+        self.state: PlatformState = kwargs["state"]
+        self.client: ToolClient = kwargs["client"]
+        self.token_url: str = kwargs.get("token_url", "")
+
+    def get_registration_by_params(self, **kwargs: Any) -> Registration:
+        reg = Registration()
+        reg.set_iss(self.state.issuer).set_client_id(self.client.client_id)
+        reg.set_deployment_id(self.client.deployment_id)
+        reg.set_oidc_login_url(self.client.login_url)
+        reg.set_launch_url(self.client.launch_url)
+        reg.set_deeplink_launch_url(self.client.launch_url)
+        reg.set_tool_key_set_url(self.client.jwks_url)
+        reg.set_platform_private_key(self.state.private_pem)
+        reg.set_platform_public_key(self.state.public_pem)
+        return reg
+
+    def get_tool_key_set(self):  # type: ignore[override]
+        # Never cache the tool's keys: the tool rotates them, and a stale set would
+        # reject a correctly signed assertion after ``keys rotate``.
+        assert self._registration is not None
+        url = self._registration.get_tool_key_set_url()
+        return self.fetch_public_key(url or "")
+
+    def get_access_token(self, token_request_data: dict[str, Any]):  # type: ignore[override]
+        assertion = token_request_data.get("client_assertion", "")
+        if token_request_data.get("client_assertion_type") != \
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer":
+            raise LtiException("client_assertion_type must be jwt-bearer")
+        self.get_registration()
+        claims = self.tool_validate_and_decode(assertion)
+        if claims.get("iss") != self.client.client_id or claims.get("sub") != self.client.client_id:
+            raise LtiException("client assertion iss/sub must be the client id")
+        audience = claims.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        if self.token_url not in audiences:
+            raise LtiException("client assertion aud must be the token endpoint")
+        jti = claims.get("jti")
+        if not jti:
+            raise LtiException("client assertion has no jti")
+        now = time.time()
+        with _jti_lock:
+            for key, expiry in list(_seen_jti.items()):
+                if expiry < now:
+                    del _seen_jti[key]
+            if jti in _seen_jti:
+                raise LtiException("client assertion jti was already used")
+            _seen_jti[jti] = float(claims.get("exp", now + 600))
+        return super().get_access_token(token_request_data)
+
+
+def auto_submit_form(action: str, fields: dict[str, str], title: str = "Launching") -> Response:
+    """The self-posting form that carries an id_token (or a deep-linking JWT) to the tool."""
+    inputs = "\n".join(
+        f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in fields.items()
+    )
+    body = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title></head><body>"
+        f'<form id="lti" method="POST" action="{html.escape(action)}">{inputs}'
+        '<noscript><button type="submit">Continue</button></noscript></form>'
+        "<script>document.getElementById('lti').submit();</script></body></html>"
+    )
+    return Response(body, mimetype="text/html")
+
+
+class MessageLaunch(LTIAdvantageMessageLaunchAbstract):
+    """A resource-link or deep-linking launch, answered with the auto-submit form."""
+
+    def render_launch_form(self, launch_data: dict[str, Any], **kwargs: Any) -> Response:
+        return auto_submit_form(launch_data["launch_url"],
+                                {"id_token": launch_data["id_token"], "state": launch_data["state"]})
+
+
+class OIDCLogin(OIDCLoginAbstract):
+    """Third-party initiated login: the redirect to the tool's login URL."""
+
+    def set_lti_message_hint(self, **kwargs: Any) -> None:
+        self._lti_message_hint = kwargs["hint"]
+
+    def get_redirect(self, url: str) -> Response:
+        return Response(status=302, headers={"Location": url})
+
+
+def decode_unverified(token: str) -> dict[str, Any]:
+    """Read a JWT body without checking it (only to pick the client whose key verifies it)."""
+    try:
+        return jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as exc:
+        raise LtiException(f"not a JWT: {exc}") from exc

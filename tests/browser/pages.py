@@ -1,0 +1,116 @@
+"""What a person does on the PL Choice pages, written once for the browser tests.
+
+Locators go through roles and accessible names where they can, so a test also fails when
+a control loses its label.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page, expect
+
+UNIT = "plchoice.0"          # the unit: a reflection block, then a choice block
+CHOICE_ONLY = "plchoice.1"
+REFLECTION_ONLY = "plreflection.0"
+
+
+def choice_block(page: Page) -> Locator:
+    return page.locator(".plchoice-plchoice .plc").first
+
+
+def reflection_block(page: Page) -> Locator:
+    return page.locator(".plchoice-plreflection .plc").first
+
+
+def open_block(page: Page, url: str, block: str = ".plchoice-plchoice") -> Locator:
+    page.goto(url)
+    root = page.locator(f"{block} .plc").first
+    expect(root.locator("h2").first).to_be_visible()
+    return root
+
+
+def section(root: Locator, key: str) -> Locator:
+    return root.locator(f".plc-sec-{key}")
+
+
+def status(root: Locator) -> Locator:
+    return root.locator(".plc-status")
+
+
+def save_reflection(root: Locator, phase: str, answers: list[str], share: bool = False) -> None:
+    sec = section(root, f"reflect-{phase}")
+    areas = sec.locator("textarea")
+    for index, text in enumerate(answers):
+        areas.nth(index).fill(text)
+    if share:
+        sec.get_by_role("checkbox").check()
+    sec.get_by_role("button").last.click()
+    expect(sec.locator(".plc-hint").last).to_be_visible()
+    expect(status(root)).not_to_be_empty()
+
+
+def choose(root: Locator, option_title: str) -> None:
+    sec = section(root, "choose")
+    sec.get_by_role("radio", name=option_title).check()
+    sec.locator("form").first.locator("button[type=submit]").click()
+    expect(section(root, "evidence")).to_be_visible()
+
+
+def upload_file(page: Page, root: Locator, name: str, data: bytes, mime: str = "text/plain",
+                timeout: float = 30000) -> None:
+    sec = section(root, "evidence")
+    sec.locator(".plc-uploader-file input[type=file]").set_input_files(
+        files=[{"name": name, "mimeType": mime, "buffer": data}])
+    expect(sec.locator(".plc-files a", has_text=name)).to_be_visible(timeout=timeout)
+
+
+def rate_all(root: Locator, level_label: str) -> None:
+    for fieldset in root.locator(".plc-self-assess fieldset[data-criterion]").all():
+        fieldset.get_by_role("radio", name=level_label).check()
+
+
+def submit(root: Locator) -> None:
+    sec = section(root, "evidence")
+    sec.locator("button[type=submit]").click()
+    expect(section(root, "attempts")).to_be_visible()
+
+
+def review_latest(page: Page, url: str, level_label: str, feedback: str, decision_label: str) -> Locator:
+    """As staff: open the first submitted learner, rate every criterion, decide."""
+    root = open_block(page, url)
+    queue = section(root, "queue")
+    queue.locator("[data-testid=queue] tbody button").first.click()
+    panel = root.locator("[data-testid=review-panel]")
+    expect(panel).to_be_visible()
+    form = panel.locator(".plc-review-form")
+    for fieldset in form.locator("fieldset[data-criterion]").all():
+        fieldset.get_by_role("radio", name=level_label).check()
+    form.get_by_label("Feedback for the learner").fill(feedback)
+    form.get_by_role("radio", name=decision_label).check()
+    form.locator("button[type=submit]").click()
+    expect(panel).to_have_count(0)
+    return root
+
+
+def focused_description(page: Page) -> str:
+    """The focused element as 'tag|type|accessible text', for keyboard-only navigation."""
+    return page.evaluate("""() => {
+        const el = document.activeElement;
+        if (!el) return '';
+        let name = el.getAttribute('aria-label') || '';
+        if (!name && el.labels && el.labels.length) name = el.labels[0].textContent;
+        if (!name) name = el.textContent || '';
+        const tag = el.tagName.toLowerCase();
+        return `${tag}|${tag === 'input' ? el.type : ''}|${name.trim()}`;
+    }""")
+
+
+def tab_to(page: Page, want: str, limit: int = 80) -> str:
+    """Press Tab until the focused element's description contains ``want``; fail after ``limit`` presses."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        here = focused_description(page)
+        if want in here:
+            return here
+        seen.append(here)
+    raise AssertionError(f"never reached {want!r} by Tab; passed: {seen}")

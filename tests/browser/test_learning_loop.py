@@ -1,0 +1,87 @@
+"""The whole loop in chromium on the workbench: choose, evidence with a file (progress shown),
+self-assess, submit; staff asks for a revision; resubmit; staff marks mastered; the grade
+shows; the before and after reflections appear in the learning log."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .pages import UNIT, choose, open_block, rate_all, review_latest, save_reflection, section, submit, upload_file
+
+pytestmark = pytest.mark.browser
+
+PROGRESS_RECORDER = """() => {
+    window.__progress = [];
+    const watch = (bar) => new MutationObserver(() => window.__progress.push(Number(bar.value)))
+        .observe(bar, { attributes: true, attributeFilter: ['value'] });
+    document.querySelectorAll('.plc-uploader-file progress').forEach(watch);
+}"""
+
+
+def test_learner_and_staff_complete_the_loop(workbench, new_page):
+    learner = new_page()
+    root = open_block(learner, workbench.scenario(UNIT, "alice"))
+    save_reflection(root, "before", ["Explain the light reactions", "Read first, then write", "Fairly sure"])
+    choose(root, "Write an explanation")
+    evidence = section(root, "evidence")
+    evidence.get_by_label("Your written evidence").fill("Plants capture light in chlorophyll.")
+    expect(evidence.locator(".plc-counter")).to_contain_text("36")
+
+    # Slow the upload so the progress bar has to move through intermediate values.
+    cdp = learner.context.new_cdp_session(learner)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 20, "downloadThroughput": -1,
+                                                  "uploadThroughput": 100 * 1024})
+    learner.evaluate(PROGRESS_RECORDER)
+    upload_file(learner, root, "notes.txt", b"chlorophyll absorbs light\n" * 12000)
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
+                                                  "uploadThroughput": -1})
+    values = learner.evaluate("window.__progress")
+    assert values and values[-1] == 100, values
+    assert any(0 < v < 100 for v in values), f"no intermediate progress: {values}"
+    expect(evidence.locator(".plc-uploader-file .plc-progress-text")).to_have_text("Upload complete.")
+
+    rate_all(root, "Meets")
+    submit(root)
+    expect(root.locator(".plc-badge")).to_contain_text("Submitted for review")
+    expect(section(root, "attempts")).to_contain_text("Waiting for review.")
+    expect(section(root, "attempts").locator(".plc-files a", has_text="notes.txt")).to_be_visible()
+
+    staff = new_page()
+    staff_url = workbench.scenario(UNIT, "staff")
+    review_latest(staff, staff_url, "Not yet", "Add a labelled diagram of the chloroplast.", "Revise and resubmit")
+
+    learner.reload()
+    root = open_block(learner, workbench.scenario(UNIT, "alice"))
+    expect(root.locator(".plc-badge")).to_contain_text("Revision requested")
+    expect(root.get_by_test_id("feedback")).to_contain_text("Add a labelled diagram of the chloroplast.")
+    written = section(root, "evidence").get_by_label("Your written evidence")
+    expect(written).to_have_value("Plants capture light in chlorophyll.")  # the revision starts from attempt 1
+    expect(section(root, "evidence").locator(".plc-files a", has_text="notes.txt")).to_be_visible()
+    written.fill("Plants capture light; see my diagram.")
+    rate_all(root, "Exceeds")
+    submit(root)
+    attempts = section(root, "attempts").locator("article.plc-attempt")
+    expect(attempts).to_have_count(2)
+    expect(attempts.first).to_contain_text("Attempt 2")
+    expect(attempts.first.locator(".plc-files a", has_text="notes.txt")).to_be_visible()
+
+    review_latest(staff, staff_url, "Meets", "Clear and accurate. Well done.", "Mastered")
+    staff_root = open_block(staff, staff_url)
+    expect(staff_root.locator(".plc-header")).to_contain_text("Mastered: 1")
+
+    learner.reload()
+    root = open_block(learner, workbench.scenario(UNIT, "alice"))
+    expect(root.locator(".plc-badge")).to_contain_text("Mastered")
+    expect(root.get_by_test_id("score")).to_have_text("Score: 10 of 10")
+    save_reflection(root, "after", ["Drawing the diagram helped", "Sketch the diagram first"])
+
+    log_section = section(root, "log")
+    log_section.get_by_role("button", name="Show my learning log").click()
+    log = log_section.get_by_test_id("log")
+    expect(log).to_contain_text("Explain the light reactions")
+    expect(log).to_contain_text("Drawing the diagram helped")
+    expect(log).to_contain_text("Submitted attempt 2")
+    expect(log).to_contain_text("Reviewed: Mastered")
+    assert learner.errors == [] and staff.errors == []

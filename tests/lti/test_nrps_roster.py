@@ -1,0 +1,60 @@
+"""NRPS over HTTP: the staff queue's "not started" list comes from the platform's roster
+(Moodle, Canvas and spec-shaped membership URLs), with one access token for repeated calls."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from lti_tool.db.store import SqlStore
+from lti_tool.lti import nrps
+from lti_tool.lti.launch_context import LaunchContext
+from lti_tool.lti.launch_storage import DbLaunchStore
+from xblock_plchoice.core.activity import default_choice_definition
+
+from .platform_fixtures import Browser, connect, launch_config, lms, platform_state, tool  # noqa: F401
+from .test_ags_scores import submit_work
+
+
+def staff_context(server, page_html: str) -> LaunchContext:
+    """The launch context the tool stored for this staff launch (what /api/queue sees)."""
+    launch_id = launch_config(page_html)["transport"]["launchId"]
+    data = DbLaunchStore(server.sessions()).get("launch:" + launch_id)
+    assert data is not None
+    return LaunchContext.from_dict(data)
+
+
+@pytest.mark.parametrize("shape", ["generic", "moodle", "canvas"])
+def test_not_started_lists_enrolled_learners_without_work(shape, lms, tool):
+    nrps.clear_cache()
+    platform, server = lms(shape), tool()
+    connect(platform, server)
+    teacher = Browser(platform, server, "instructor-1")
+    link = teacher.deep_link(default_choice_definition())
+    submit_work(Browser(platform, server, "learner-1"), link["id"])
+    Browser(platform, server, "learner-2").launch("link", link=link["id"])  # opened it, did nothing yet
+
+    context = staff_context(server, teacher.launch("link", link=link["id"]).text)
+    assert context.nrps and context.nrps["context_memberships_url"].startswith(platform.url)
+    fetches_before = platform_state(platform)["token_fetches"]
+    with server.sessions()() as session:
+        missing = nrps.not_started_members(context, context.activity_key, SqlStore(session), session)
+        nrps.clear_cache()
+        again = nrps.not_started_members(context, context.activity_key, SqlStore(session), session)
+    assert [m["learner_id"] for m in missing] == ["learner-3", "learner-2"]  # Noor, then Sam: by name
+    assert missing[0] == {"learner_id": "learner-3", "display_name": "Noor Newcomer",
+                          "email": "noor@example.edu", "status": "not_started"}
+    assert again == missing
+    assert platform_state(platform)["token_fetches"] - fetches_before <= 1  # the NRPS token was reused
+
+
+def test_no_roster_claim_is_a_clear_error(lms, tool):
+    platform, server = lms("generic"), tool()
+    connect(platform, server)
+    teacher = Browser(platform, server, "instructor-1")
+    link = teacher.deep_link(default_choice_definition())
+    context = dataclasses.replace(staff_context(server, teacher.launch("link", link=link["id"]).text), nrps=None)
+    with server.sessions()() as session, pytest.raises(nrps.NrpsUnavailable) as raised:
+        nrps.not_started_members(context, context.activity_key, SqlStore(session), session)
+    assert raised.value.status == 502 and "roster" in raised.value.render()

@@ -1,0 +1,131 @@
+// The one front end both homes serve. A home (XBlock or LTI) supplies a transport with the
+// same four functions; this module only knows command names and the view JSON described in
+// docs/ARCHITECTURE.md. mount() builds a shell whose status and alert regions persist across
+// re-renders (so screen readers hear every update) and renders the view for the role.
+
+import { clear, focusOn, h, uid } from './dom.js';
+import { makeT } from './i18n.js';
+import { clearFieldErrors, placeFieldErrors } from './problems.js';
+import { renderEditor } from './views/editor.js';
+import { renderLearner } from './views/learner.js';
+import { renderStaff } from './views/staff.js';
+
+/**
+ * Mount PL Choice into `root`.
+ * options: {transport, i18n: {msgid: text}, lang, dir, view: "learner"|"staff"|"studio",
+ *           definition (studio), saveCommand (studio, default "studio_submit")}
+ */
+export function mount(root, options) {
+  const t = makeT(options.i18n);
+  const lang = options.lang || 'en';
+  const dir = options.dir || 'ltr';
+  const view = options.view || 'learner';
+
+  const status = h('p', { class: 'plc-status', role: 'status' });
+  const alert = h('div', { class: 'plc-alert', role: 'alert', tabindex: '-1' });
+  const body = h('div', { class: 'plc-body' });
+  const shell = h('div', { class: `plc plc-view-${view}`, lang, dir }, status, alert, body);
+  clear(root).appendChild(shell);
+
+  const ctx = {
+    t, lang, dir, view, root: shell, body,
+    transport: options.transport,
+    state: null,
+    memory: {}, // unsaved input, so a re-render after one action never loses typing elsewhere
+    options,
+    uid,
+    announce(message) {
+      status.textContent = '';
+      if (message) setTimeout(() => { status.textContent = message; }, 50);
+    },
+    clearError() {
+      clear(alert);
+      clearFieldErrors(shell);
+    },
+    showError(err, scope) {
+      const normal = normalizeError(err, t);
+      clear(alert);
+      const unplaced = placeFieldErrors(scope || shell, normal.problems);
+      alert.appendChild(h('p', { class: 'plc-alert-title' }, normal.message));
+      const rest = unplaced.filter((p) => p.message !== normal.message);
+      if (rest.length) alert.appendChild(h('ul', null, rest.map((p) => h('li', null, p.message))));
+      focusOn(alert);
+    },
+    /** Re-render from a new state view, then move focus and announce. */
+    setState(state, { focus, message } = {}) {
+      ctx.state = state;
+      render();
+      afterAction(focus, message);
+    },
+    focus(key) {
+      afterAction(key, null);
+    },
+    /**
+     * Run one user action: disable the button while it runs, show errors next to fields,
+     * adopt a returned state view. Resolves to the result, or null after an error.
+     */
+    async run(button, action, { focus, message, scope } = {}) {
+      ctx.clearError();
+      const wasDisabled = button ? button.disabled : false;
+      if (button) {
+        button.disabled = true;
+        button.setAttribute('aria-busy', 'true');
+      }
+      try {
+        const result = await action();
+        if (result && result.activity && result.me !== undefined) ctx.setState(result, { focus, message });
+        else afterAction(focus, message);
+        return result;
+      } catch (err) {
+        ctx.showError(err, scope);
+        return null;
+      } finally {
+        if (button && button.isConnected) {
+          button.disabled = wasDisabled;
+          button.removeAttribute('aria-busy');
+        }
+      }
+    },
+  };
+
+  function afterAction(focus, message) {
+    if (focus) {
+      const target = typeof focus === 'string' ? shell.querySelector(`[data-focus="${focus}"]`) : focus;
+      focusOn(target);
+    }
+    if (message) ctx.announce(message);
+  }
+
+  function render() {
+    clear(body);
+    if (ctx.state && ctx.state.role === 'staff' && view === 'staff') renderStaff(ctx, body);
+    else renderLearner(ctx, body);
+  }
+
+  if (view === 'studio') {
+    renderEditor(ctx, body, options.definition || {});
+    return ctx;
+  }
+  body.appendChild(h('p', { class: 'plc-loading' }, t('Loading…')));
+  ctx.run(null, () => ctx.transport.call('state', {})).then((state) => {
+    if (!state) {
+      clear(body);
+      body.appendChild(h('p', null, t('This activity could not be loaded. Reload the page to try again.')));
+    }
+  });
+  return ctx;
+}
+
+/** Any rejection (server 4xx, network failure, a JS exception) becomes {message, problems}. */
+export function normalizeError(err, t) {
+  let problems = err && Array.isArray(err.problems) ? err.problems : [];
+  // A single-field error ({field, message}) is shown next to that field too.
+  if (!problems.length && err && typeof err.field === 'string' && err.message) problems = [{ field: err.field, message: err.message }];
+  if (err && err.error === 'network') {
+    return { message: t('Could not reach the server. Check your connection and try again.'), problems };
+  }
+  if (err && typeof err.message === 'string' && err.message && err.error) {
+    return { message: err.message, problems };
+  }
+  return { message: t('Something went wrong. Please try again.'), problems };
+}

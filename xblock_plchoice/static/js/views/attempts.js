@@ -1,0 +1,75 @@
+// Self-reflection material: every attempt the learner made, newest first, with what they
+// handed in, how they rated it, and the reviewer's ratings, feedback and decision.
+
+import { bidi, fileLink, formatBytes, formatDate, h, safeLink, section } from '../dom.js';
+import { decisionLabel, levelLabel } from '../labels.js';
+
+export function renderAttempts(ctx) {
+  const { t } = ctx;
+  const sec = section(ctx, 'attempts', t('Your attempts and feedback'));
+  const list = h('ol', { class: 'plc-attempts', reversed: true });
+  for (const attempt of [...ctx.state.me.attempts].reverse()) list.appendChild(h('li', null, attemptView(ctx, attempt, ctx.state.activity.criteria)));
+  sec.appendChild(list);
+  return sec;
+}
+
+/** One attempt; shared with the staff review panel. */
+export function attemptView(ctx, attempt, criteria, { level = 4 } = {}) {
+  const { t, lang } = ctx;
+  const box = h('article', { class: 'plc-attempt', 'data-attempt': attempt.number });
+  box.appendChild(h(`h${level}`, null, t('Attempt %(number)s: %(title)s', { number: attempt.number, title: attempt.option_title || '' })));
+  if (attempt.submitted_at) box.appendChild(h('p', { class: 'plc-hint' }, t('Submitted %(date)s', { date: formatDate(attempt.submitted_at, lang) })));
+  box.appendChild(evidenceView(ctx, attempt.evidence || {}));
+  const self = attempt.self_assessment;
+  const review = attempt.review;
+  if ((self && self.ratings) || (review && review.ratings)) box.appendChild(ratingsTable(ctx, criteria, self, review));
+  if (self && self.comment) box.appendChild(h('p', null, h('strong', null, t('Your comment:')), ' ', h('span', { class: 'plc-pre', dir: 'auto' }, self.comment)));
+  if (review) {
+    const feedback = h('div', { class: `plc-feedback plc-decision-${review.decision}`, 'data-testid': 'feedback' });
+    feedback.appendChild(h('p', null, h('strong', null, t('Decision:')), ' ', decisionLabel(t, review.decision)));
+    if (review.feedback) feedback.appendChild(h('p', { class: 'plc-pre' }, h('strong', null, t('Feedback:')), ' ', bidi(review.feedback)));
+    if (review.at) feedback.appendChild(h('p', { class: 'plc-hint' }, t('Reviewed %(date)s', { date: formatDate(review.at, lang) })));
+    box.appendChild(feedback);
+  } else {
+    box.appendChild(h('p', { class: 'plc-hint' }, t('Waiting for review.')));
+  }
+  return box;
+}
+
+export function evidenceView(ctx, evidence) {
+  const { t, lang } = ctx;
+  const box = h('div', { class: 'plc-evidence' });
+  if (evidence.text) box.appendChild(h('div', { class: 'plc-pre plc-evidence-text', dir: 'auto' }, evidence.text));
+  if (evidence.links && evidence.links.length) {
+    box.appendChild(h('ul', { class: 'plc-link-list', 'aria-label': t('Links') }, evidence.links.map((url) => h('li', null, safeLink(url)))));
+  }
+  if (evidence.files && evidence.files.length) {
+    box.appendChild(h('ul', { class: 'plc-files', 'aria-label': t('Files') }, evidence.files.map((file) => h('li', null,
+      mediaFor(ctx, file), fileLink(file.url || ctx.transport.fileUrl(file.file_id), file.name), ` (${formatBytes(file.size, lang)})`))));
+  }
+  if (!box.children.length) box.appendChild(h('p', { class: 'plc-hint' }, t('No evidence.')));
+  return box;
+}
+
+function mediaFor(ctx, file) {
+  const kind = (file.mime || '').split('/')[0];
+  if (kind !== 'audio' && kind !== 'video') return null;
+  return h(kind, { controls: true, preload: 'none', src: file.url || ctx.transport.fileUrl(file.file_id), 'aria-label': file.name });
+}
+
+/** Criterion | self-assessment | reviewer, so the learner sees where their judgement differs. */
+export function ratingsTable(ctx, criteria, self, review) {
+  const { t } = ctx;
+  const selfRatings = (self && self.ratings) || {};
+  const staffRatings = (review && review.ratings) || {};
+  return h('table', { class: 'plc-table plc-ratings' },
+    h('caption', null, t('Ratings by criterion')),
+    h('thead', null, h('tr', null,
+      h('th', { scope: 'col' }, t('Criterion')),
+      h('th', { scope: 'col' }, t('Self-assessment')),
+      h('th', { scope: 'col' }, t('Reviewer')))),
+    h('tbody', null, criteria.map((c) => h('tr', null,
+      h('th', { scope: 'row', dir: 'auto' }, c.title),
+      h('td', null, selfRatings[c.id] ? levelLabel(t, selfRatings[c.id]) : '—'),
+      h('td', null, staffRatings[c.id] ? levelLabel(t, staffRatings[c.id]) : '—')))));
+}

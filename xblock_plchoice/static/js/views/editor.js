@@ -1,0 +1,170 @@
+// The authoring form, shared by Studio (studio_view) and the LTI deep-linking page: objective,
+// criteria, 2-5 options, proposals, prompts by phase and policies, with a live preview.
+// Client checks catch the obvious; the server's `problems` appear next to the same fields.
+
+import { field, h, section } from '../dom.js';
+import { kindLabel } from '../labels.js';
+import { placeFieldErrors } from '../problems.js';
+import { checkModel, freshId, KINDS, toDefinition, toModel } from './editor_model.js';
+import { renderPreview } from './editor_preview.js';
+import { renderRows } from './editor_rows.js';
+
+export function renderEditor(ctx, body, definition) {
+  const { t } = ctx;
+  const model = toModel({ kind: ctx.options.kind, ...definition });
+  const block = { display_name: ctx.options.display_name, weight: ctx.options.weight };
+  const form = h('form', { class: 'plc-form plc-editor', novalidate: true });
+  const preview = renderPreview(ctx, model);
+  const changed = () => preview.update();
+  form.addEventListener('input', changed);
+  form.addEventListener('change', changed);
+
+  const text = (obj, key, path, { multiline = false, max = 2000, rows = '3' } = {}) => {
+    const el = multiline
+      ? h('textarea', { rows, maxlength: String(max), 'data-field': path, value: obj[key] })
+      : h('input', { type: 'text', maxlength: String(max), 'data-field': path, value: obj[key] });
+    el.addEventListener('input', () => { obj[key] = el.value; });
+    return el;
+  };
+
+  body.appendChild(h('h2', { class: 'plc-title', tabindex: '-1', 'data-focus': 'top' },
+    model.kind === 'choice' ? t('Edit the choice activity') : t('Edit the reflection activity')));
+  const basics = section(ctx, 'edit-basics', t('Basics'));
+  if (block.display_name !== undefined) {
+    basics.appendChild(field(t('Display name'), text(block, 'display_name', 'display_name', { max: 255 }), t('Shown in the course outline.')));
+  }
+  basics.appendChild(field(t('Title'), text(model, 'title', 'title', { max: 200 })));
+  if (model.kind === 'choice') {
+    basics.appendChild(field(t('Learning goal (objective)'), text(model, 'objective', 'objective', { multiline: true }),
+      t('What learners should be able to show, whichever way they choose.')));
+  }
+  form.appendChild(basics);
+
+  if (model.kind === 'choice') {
+    const criteria = section(ctx, 'edit-criteria', t('Success criteria'));
+    criteria.appendChild(h('p', { class: 'plc-hint', 'data-field': 'criteria', tabindex: '-1' }, t('A single-point rubric: learners and reviewers rate each criterion as not yet, meets or exceeds.')));
+    criteria.appendChild(renderRows(ctx, {
+      items: model.criteria, min: 1, max: 12, addLabel: t('Add a criterion'), onChange: changed,
+      title: (i) => t('Criterion %(number)s', { number: i + 1 }),
+      make: () => ({ id: freshId('criterion', model.criteria), title: '', description: '' }),
+      fields: (c, i) => [
+        field(t('Criterion title'), text(c, 'title', `criteria[${i}].title`, { max: 200 })),
+        field(t('Description'), text(c, 'description', `criteria[${i}].description`, { multiline: true, rows: '2' })),
+        field(t('Id'), text(c, 'id', `criteria[${i}].id`, { max: 40 }), t('Used in exports; keep it stable once learners start.')),
+      ],
+    }));
+    form.appendChild(criteria);
+
+    const options = section(ctx, 'edit-options', t('Ways to show it (2 to 5 options)'));
+    options.appendChild(h('p', { class: 'plc-hint', 'data-field': 'options', tabindex: '-1' }, t('Each option is one way a learner can show the goal.')));
+    options.appendChild(renderRows(ctx, {
+      items: model.options, min: 2, max: 5, addLabel: t('Add an option'), onChange: changed,
+      title: (i) => t('Option %(number)s', { number: i + 1 }),
+      make: () => ({ id: freshId('option', model.options), title: '', guidance: '', evidence_kinds: ['text'], exemplar: '', time_estimate: '' }),
+      fields: (o, i) => [
+        field(t('Option title'), text(o, 'title', `options[${i}].title`, { max: 200 })),
+        field(t('Guidance: what good evidence looks like here'), text(o, 'guidance', `options[${i}].guidance`, { multiline: true, max: 4000 })),
+        kindsFieldset(ctx, o, i),
+        field(t('Exemplar (optional)'), text(o, 'exemplar', `options[${i}].exemplar`, { multiline: true, max: 4000, rows: '2' })),
+        field(t('Time estimate (optional)'), text(o, 'time_estimate', `options[${i}].time_estimate`, { max: 60 }), t('For example: 45 min')),
+        field(t('Id'), text(o, 'id', `options[${i}].id`, { max: 40 })),
+      ],
+    }));
+    const proposals = h('input', { type: 'checkbox', id: ctx.uid('allow'), checked: model.allow_proposals, 'data-field': 'allow_proposals' });
+    proposals.addEventListener('change', () => { model.allow_proposals = proposals.checked; });
+    options.appendChild(h('div', { class: 'plc-check' }, proposals, h('label', { for: proposals.id }, t('Let learners propose their own way (staff approve each proposal)'))));
+    form.appendChild(options);
+  }
+
+  const prompts = section(ctx, 'edit-prompts', t('Reflection prompts'));
+  prompts.appendChild(h('p', { class: 'plc-hint', 'data-field': 'prompts', tabindex: '-1' }, t('Questions learners answer before they start (forethought) and after they finish (self-reflection).')));
+  const promptLists = {};
+  const redrawPrompts = () => { changed(); Object.values(promptLists).forEach((l) => l.redraw()); };
+  for (const phase of ['before', 'after']) {
+    const offset = () => (phase === 'before' ? 0 : model.before.length);
+    prompts.appendChild(h('h4', null, phase === 'before' ? t('Before: forethought') : t('After: self-reflection')));
+    promptLists[phase] = renderRows(ctx, {
+      items: model[phase], min: 0, max: 10, onChange: redrawPrompts,
+      addLabel: phase === 'before' ? t('Add a before prompt') : t('Add an after prompt'),
+      title: (i) => (phase === 'before' ? t('Before prompt %(number)s', { number: i + 1 }) : t('After prompt %(number)s', { number: i + 1 })),
+      make: () => ({ id: freshId(phase, [...model.before, ...model.after]), text: '' }),
+      fields: (p, i) => [
+        field(t('Prompt'), text(p, 'text', `prompts[${offset() + i}].text`, { multiline: true, max: 1000, rows: '2' })),
+        field(t('Id'), text(p, 'id', `prompts[${offset() + i}].id`, { max: 40 })),
+      ],
+    });
+    prompts.appendChild(promptLists[phase]);
+  }
+  form.appendChild(prompts);
+  if (model.kind === 'choice') form.appendChild(policiesSection(ctx, model, block));
+
+  const save = h('button', { type: 'submit', class: 'plc-button plc-primary' }, t('Save'));
+  const cancel = h('button', { type: 'button', class: 'plc-button' }, t('Cancel'));
+  form.appendChild(h('div', { class: 'plc-actions plc-editor-actions' }, save, cancel));
+  cancel.addEventListener('click', () => { if (ctx.options.onCancel) ctx.options.onCancel(); });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    ctx.clearError();
+    const problems = checkModel(t, model);
+    if (problems.length) {
+      ctx.showError({ error: 'invalid', message: t('Some fields need attention.'), problems }, form);
+      return;
+    }
+    const command = ctx.options.saveCommand || 'studio_submit';
+    const payload = { definition: toDefinition(model) };
+    if (block.display_name !== undefined) payload.display_name = block.display_name;
+    if (block.weight !== undefined && block.weight !== null) payload.weight = block.weight;
+    const result = await ctx.run(save, () => ctx.transport.call(command, payload), {
+      scope: form, message: t('Saved.'),
+    });
+    if (result && ctx.options.onSaved) ctx.options.onSaved(result);
+  });
+  body.appendChild(h('div', { class: 'plc-editor-layout' }, form, preview));
+  return { model, form };
+}
+
+function kindsFieldset(ctx, option, index) {
+  const { t } = ctx;
+  const fieldset = h('fieldset', { class: 'plc-kinds' }, h('legend', null, t('Evidence learners can give')));
+  KINDS.forEach((kind, k) => {
+    const box = h('input', {
+      type: 'checkbox', id: ctx.uid('kind'), value: kind, checked: option.evidence_kinds.includes(kind),
+      'data-field': k === 0 ? `options[${index}].evidence_kinds` : null,
+    });
+    box.addEventListener('change', () => {
+      option.evidence_kinds = KINDS.filter((x) => (x === kind ? box.checked : option.evidence_kinds.includes(x)));
+    });
+    fieldset.appendChild(h('span', { class: 'plc-check' }, box, h('label', { for: box.id }, kindLabel(t, kind))));
+  });
+  return fieldset;
+}
+
+function policiesSection(ctx, model, block) {
+  const { t } = ctx;
+  const p = model.policies;
+  const sec = section(ctx, 'edit-policies', t('Policies'));
+  const change = h('input', { type: 'checkbox', id: ctx.uid('chg'), checked: p.allow_change_until_submit, 'data-field': 'policies.allow_change_until_submit' });
+  change.addEventListener('change', () => { p.allow_change_until_submit = change.checked; });
+  const revisions = h('input', { type: 'number', min: '0', max: '20', step: '1', value: String(p.max_revisions), 'data-field': 'policies.max_revisions' });
+  revisions.addEventListener('input', () => { p.max_revisions = revisions.value; });
+  const due = h('input', { type: 'datetime-local', value: p.due, 'data-field': 'policies.due' });
+  due.addEventListener('input', () => { p.due = due.value; });
+  const selfAssess = h('select', { 'data-field': 'policies.self_assessment' },
+    h('option', { value: 'required', selected: p.self_assessment === 'required' }, t('Required before submitting')),
+    h('option', { value: 'optional', selected: p.self_assessment === 'optional' }, t('Optional')));
+  selfAssess.addEventListener('change', () => { p.self_assessment = selfAssess.value; });
+  const points = h('input', { type: 'number', min: '1', max: '1000', step: 'any', value: String(p.points), 'data-field': 'policies.points' });
+  points.addEventListener('input', () => { p.points = points.value; });
+  sec.append(
+    h('div', { class: 'plc-check' }, change, h('label', { for: change.id }, t('Learners may change their choice until they first submit'))),
+    field(t('Revisions allowed after the first attempt'), revisions),
+    field(t('Due date (optional)'), due, t('In your local time. Leave empty for no due date.')),
+    field(t('Self-assessment'), selfAssess),
+    field(t('Points'), points));
+  if (block.weight !== undefined && block.weight !== null) {
+    const weight = h('input', { type: 'number', min: '0', step: 'any', value: String(block.weight), 'data-field': 'weight' });
+    weight.addEventListener('input', () => { block.weight = weight.value === '' ? null : Number(weight.value); });
+    sec.appendChild(field(t('Weight in the course grade'), weight));
+  }
+  return sec;
+}

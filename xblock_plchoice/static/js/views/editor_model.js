@@ -1,0 +1,122 @@
+// The authoring model: a definition dict (as in core/activity.py) turned into something the
+// form can edit (prompts split by phase, due date in local time), back again, and checked
+// on the client with the same rules the server applies. The server stays the authority:
+// its `problems` are shown the same way.
+
+const ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+export const KINDS = ['text', 'link', 'file', 'audio', 'video'];
+
+export function toModel(definition) {
+  const d = definition || {};
+  const prompts = Array.isArray(d.prompts) ? d.prompts : [];
+  const policies = d.policies || {};
+  return {
+    kind: d.kind === 'reflection' ? 'reflection' : 'choice',
+    title: d.title || '',
+    objective: d.objective || '',
+    criteria: (d.criteria || []).map((c) => ({ id: c.id || '', title: c.title || '', description: c.description || '' })),
+    options: (d.options || []).map((o) => ({
+      id: o.id || '', title: o.title || '', guidance: o.guidance || '',
+      evidence_kinds: [...(o.evidence_kinds || ['text'])], exemplar: o.exemplar || '', time_estimate: o.time_estimate || '',
+    })),
+    allow_proposals: Boolean(d.allow_proposals),
+    before: prompts.filter((p) => p.phase === 'before').map((p) => ({ id: p.id || '', text: p.text || '' })),
+    after: prompts.filter((p) => p.phase === 'after').map((p) => ({ id: p.id || '', text: p.text || '' })),
+    policies: {
+      allow_change_until_submit: policies.allow_change_until_submit !== false,
+      max_revisions: policies.max_revisions ?? 3,
+      due: toLocalInput(policies.due),
+      self_assessment: policies.self_assessment || 'required',
+      points: policies.points ?? 10,
+    },
+  };
+}
+
+export function toDefinition(model) {
+  const prompts = [
+    ...model.before.map((p) => ({ ...p, phase: 'before' })),
+    ...model.after.map((p) => ({ ...p, phase: 'after' })),
+  ];
+  const base = { kind: model.kind, title: model.title, prompts };
+  if (model.kind === 'reflection') return base;
+  return {
+    ...base,
+    objective: model.objective,
+    criteria: model.criteria.map((c) => ({ ...c })),
+    options: model.options.map((o) => ({ ...o, evidence_kinds: [...o.evidence_kinds] })),
+    allow_proposals: model.allow_proposals,
+    policies: {
+      allow_change_until_submit: model.policies.allow_change_until_submit,
+      max_revisions: toInt(model.policies.max_revisions),
+      due: model.policies.due ? new Date(model.policies.due).toISOString() : null,
+      self_assessment: model.policies.self_assessment,
+      points: toNumber(model.policies.points),
+    },
+  };
+}
+
+function toInt(value) {
+  const n = Number(value);
+  return Number.isInteger(n) ? n : value;
+}
+
+function toNumber(value) {
+  const n = Number(value);
+  return value === '' || Number.isNaN(n) ? value : n;
+}
+
+/** ISO 8601 -> the "YYYY-MM-DDTHH:MM" a datetime-local input shows, in the author's time zone. */
+function toLocalInput(iso) {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** A fresh id not used in `items`, e.g. option-3. */
+export function freshId(prefix, items) {
+  const used = new Set(items.map((i) => i.id));
+  let n = items.length + 1;
+  while (used.has(`${prefix}-${n}`)) n += 1;
+  return `${prefix}-${n}`;
+}
+
+/** Client-side problems in the server's shape: [{field, message}]. */
+export function checkModel(t, model) {
+  const problems = [];
+  const need = (value, field) => { if (!String(value || '').trim()) problems.push({ field, message: t('This field is required.') }); };
+  const ids = (items, prefix) => {
+    const seen = new Set();
+    items.forEach((item, i) => {
+      if (!ID.test(item.id)) problems.push({ field: `${prefix}[${i}].id`, message: t("Use 1-40 lowercase letters, digits, '-' or '_', starting with a letter or digit.") });
+      else if (seen.has(item.id)) problems.push({ field: `${prefix}[${i}].id`, message: t('The id %(id)s is used twice.', { id: item.id }) });
+      seen.add(item.id);
+    });
+  };
+  need(model.title, 'title');
+  const definition = toDefinition(model);
+  ids(definition.prompts, 'prompts');
+  definition.prompts.forEach((p, i) => need(p.text, `prompts[${i}].text`));
+  if (model.kind === 'reflection') {
+    if (!definition.prompts.length) problems.push({ field: 'prompts', message: t('Add at least one reflection prompt.') });
+    return problems;
+  }
+  need(model.objective, 'objective');
+  if (!model.criteria.length) problems.push({ field: 'criteria', message: t('Add at least one success criterion.') });
+  ids(model.criteria, 'criteria');
+  model.criteria.forEach((c, i) => need(c.title, `criteria[${i}].title`));
+  if (model.options.length < 2 || model.options.length > 5) {
+    problems.push({ field: 'options', message: t('Offer between %(min)d and %(max)d ways to show it.', { min: 2, max: 5 }) });
+  }
+  ids(model.options, 'options');
+  model.options.forEach((o, i) => {
+    need(o.title, `options[${i}].title`);
+    if (!o.evidence_kinds.length) problems.push({ field: `options[${i}].evidence_kinds`, message: t('Choose at least one kind of evidence.') });
+  });
+  const max = Number(model.policies.max_revisions);
+  if (!Number.isInteger(max) || max < 0 || max > 20) problems.push({ field: 'policies.max_revisions', message: t('Use a whole number from 0 to 20.') });
+  const points = Number(model.policies.points);
+  if (!(points > 0 && points <= 1000)) problems.push({ field: 'policies.points', message: t('Points must be a number above 0 and at most 1000.') });
+  return problems;
+}

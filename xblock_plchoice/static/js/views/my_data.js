@@ -1,0 +1,42 @@
+// The learner's own data: download everything as a JSON file, or delete reflections, profile
+// and drafts after an explicit, inline confirmation (no window.confirm, which screen readers
+// and automated checks handle poorly).
+
+import { downloadJson, h, section } from '../dom.js';
+
+export function renderMyData(ctx) {
+  const { t } = ctx;
+  const sec = section(ctx, 'my-data', t('My data'));
+  const exportButton = h('button', { type: 'button', class: 'plc-button' }, t('Download my data (JSON)'));
+  const deleteButton = h('button', { type: 'button', class: 'plc-button plc-danger' }, t('Delete my reflections, profile and drafts'));
+  const confirmBox = h('div', { class: 'plc-confirm', hidden: true, role: 'group', 'aria-label': t('Confirm deletion') });
+  const question = h('p', { tabindex: '-1' }, t('This deletes your reflections, your profile and any unsubmitted drafts. Submitted work and grades stay. This cannot be undone. Delete now?'));
+  const yes = h('button', { type: 'button', class: 'plc-button plc-danger' }, t('Yes, delete'));
+  const no = h('button', { type: 'button', class: 'plc-button' }, t('Cancel'));
+  confirmBox.append(question, h('div', { class: 'plc-actions' }, yes, no));
+
+  exportButton.addEventListener('click', async () => {
+    const data = await ctx.run(exportButton, () => ctx.transport.call('my_data', { action: 'export' }));
+    if (!data) return;
+    downloadJson(data, 'plchoice-my-data.json');
+    ctx.announce(t('Your data was downloaded.'));
+  });
+  deleteButton.addEventListener('click', () => {
+    confirmBox.hidden = false;
+    question.focus();
+  });
+  no.addEventListener('click', () => {
+    confirmBox.hidden = true;
+    deleteButton.focus();
+  });
+  yes.addEventListener('click', async () => {
+    const result = await ctx.run(yes, () => ctx.transport.call('my_data', { action: 'delete' }));
+    if (!result) return;
+    ctx.memory = {};
+    const state = await ctx.run(null, () => ctx.transport.call('state', {}), { focus: 'my-data' });
+    if (state) ctx.announce(t('Your reflections, profile and drafts were deleted.'));
+  });
+  sec.append(h('p', { class: 'plc-hint' }, t('Download a copy of everything you wrote here, or delete what is not submitted work.')),
+    h('div', { class: 'plc-actions' }, exportButton, deleteButton), confirmBox);
+  return sec;
+}

@@ -1,0 +1,97 @@
+// The review queue: paged, filtered by status and option. Choosing a row opens the review
+// panel under the table and moves focus to it; after a review the queue reloads.
+
+import { clear, field, formatDate, h, section } from '../dom.js';
+import { STATUSES, statusLabel } from '../labels.js';
+import { renderReviewPanel } from './review_panel.js';
+
+const PAGE_SIZE = 20;
+
+export function renderQueue(ctx) {
+  const { t } = ctx;
+  const q = ctx.memory.queue || (ctx.memory.queue = { page: 1, status: 'submitted', option_id: '' });
+  const sec = section(ctx, 'queue', t('Review queue'));
+  const status = h('select', { 'data-field': 'status' },
+    h('option', { value: '' }, t('All statuses')),
+    STATUSES.map((s) => h('option', { value: s, selected: q.status === s }, statusLabel(t, s))));
+  const option = h('select', { 'data-field': 'option_id' },
+    h('option', { value: '' }, t('All options')),
+    ctx.state.activity.options.map((o) => h('option', { value: o.id, selected: q.option_id === o.id }, o.title)));
+  const apply = h('button', { type: 'submit', class: 'plc-button' }, t('Show'));
+  const filters = h('form', { class: 'plc-filters', novalidate: true },
+    field(t('Status'), status), field(t('Option'), option), apply);
+  const results = h('div', { class: 'plc-queue-results' });
+  const panel = h('div', { class: 'plc-review-slot' });
+  sec.append(filters, results, panel);
+
+  const load = async (button, focusResults) => {
+    const data = await ctx.run(button, () => ctx.transport.call('queue', {
+      page: q.page, page_size: PAGE_SIZE, status: q.status || null, option_id: q.option_id || null,
+    }));
+    if (!data) return;
+    clear(results).appendChild(table(ctx, data, (item) => {
+      clear(panel).appendChild(renderReviewPanel(ctx, item, {
+        onDone: async () => {
+          const state = await ctx.transport.call('state', {}).catch(() => null);
+          if (state) ctx.setState(state, { focus: 'queue' });
+          else await load(null, true);
+        },
+      }));
+    }));
+    const pages = pager(ctx, data, (page, btn) => { q.page = page; load(btn, true); });
+    if (pages) results.appendChild(pages);
+    ctx.announce(t('Learners found: %(count)s', { count: data.total }));
+    if (focusResults) {
+      const caption = results.querySelector('caption');
+      if (caption) ctx.focus(caption);
+    }
+  };
+  filters.addEventListener('submit', (event) => {
+    event.preventDefault();
+    q.status = status.value;
+    q.option_id = option.value;
+    q.page = 1;
+    clear(panel);
+    load(apply, true);
+  });
+  load(null, false);
+  return sec;
+}
+
+function table(ctx, data, onReview) {
+  const { t, lang } = ctx;
+  if (!data.items.length) return h('p', { tabindex: '-1' }, t('No learners match these filters.'));
+  return h('table', { class: 'plc-table plc-queue', 'data-testid': 'queue' },
+    h('caption', { tabindex: '-1' }, t('Learners, page %(page)s of %(pages)s', { page: data.page, pages: Math.max(1, data.pages) })),
+    h('thead', null, h('tr', null,
+      h('th', { scope: 'col' }, t('Learner')),
+      h('th', { scope: 'col' }, t('Status')),
+      h('th', { scope: 'col' }, t('Option')),
+      h('th', { scope: 'col' }, t('Attempts')),
+      h('th', { scope: 'col' }, t('Submitted')),
+      h('th', { scope: 'col' }, h('span', { class: 'plc-sr' }, t('Actions'))))),
+    h('tbody', null, data.items.map((item) => {
+      const name = item.display_name || item.learner_id;
+      const attempts = Array.isArray(item.attempts) ? item.attempts.length : Number(item.attempts || 0);
+      return h('tr', { 'data-learner': item.learner_id },
+        h('th', { scope: 'row', dir: 'auto' }, name),
+        h('td', null, statusLabel(t, item.status)),
+        h('td', { dir: 'auto' }, item.option_title || (item.proposal ? item.proposal.title : '—')),
+        h('td', null, String(attempts)),
+        h('td', null, item.submitted_at ? formatDate(item.submitted_at, lang) : '—'),
+        h('td', null, h('button', {
+          type: 'button', class: 'plc-button plc-small', onclick: () => onReview(item),
+          'aria-label': t('Review the work of %(name)s', { name }),
+        }, t('Review'))));
+    })));
+}
+
+function pager(ctx, data, go) {
+  const { t } = ctx;
+  if ((data.pages || 1) <= 1) return null;
+  const prev = h('button', { type: 'button', class: 'plc-button plc-small', disabled: data.page <= 1 }, t('Previous page'));
+  const next = h('button', { type: 'button', class: 'plc-button plc-small', disabled: data.page >= data.pages }, t('Next page'));
+  prev.addEventListener('click', () => go(data.page - 1, prev));
+  next.addEventListener('click', () => go(data.page + 1, next));
+  return h('nav', { class: 'plc-pager', 'aria-label': t('Queue pages') }, prev, next);
+}

@@ -1,0 +1,33 @@
+// The staff page inside the block: counts, the review queue (with the review panel),
+// proposal decisions, analytics and the CSV export.
+
+import { bidi, h } from '../dom.js';
+import { STATUSES, statusLabel } from '../labels.js';
+import { renderAnalytics } from './analytics.js';
+import { renderProposals } from './proposals.js';
+import { renderQueue } from './queue.js';
+
+export function renderStaff(ctx, body) {
+  const { t } = ctx;
+  const { activity, staff } = ctx.state;
+  body.appendChild(h('header', { class: 'plc-header' },
+    h('h2', { class: 'plc-title', tabindex: '-1', 'data-focus': 'top', dir: 'auto' }, activity.title),
+    activity.objective ? h('p', { class: 'plc-objective' }, h('strong', null, t('Learning goal:')), ' ', bidi(activity.objective)) : null,
+    staff ? countsView(ctx, staff) : null));
+  if (activity.kind === 'choice') {
+    body.appendChild(renderQueue(ctx));
+    if (activity.allow_proposals || (staff && staff.pending_proposals)) body.appendChild(renderProposals(ctx));
+    body.appendChild(renderAnalytics(ctx));
+  }
+  body.appendChild(h('p', { class: 'plc-export' },
+    h('a', { href: ctx.transport.exportUrl(), class: 'plc-button', download: '' }, t('Download all attempts (CSV)'))));
+}
+
+function countsView(ctx, staff) {
+  const { t } = ctx;
+  const counts = staff.counts || {};
+  return h('ul', { class: 'plc-facts', 'aria-label': t('Learners by status') },
+    h('li', null, t('Learners: %(count)s', { count: staff.total || 0 })),
+    STATUSES.filter((s) => counts[s]).map((s) => h('li', null, `${statusLabel(t, s)}: ${counts[s]}`)),
+    staff.pending_proposals ? h('li', null, t('Proposals waiting: %(count)s', { count: staff.pending_proposals })) : null);
+}
