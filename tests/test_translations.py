@@ -114,3 +114,17 @@ def test_english_sends_no_catalog_and_js_list_is_parsed():
     ids = js_msgids()
     assert "Upload progress" in ids and "Score: %(earned)s of %(possible)s" in ids
     assert all("\\" not in msgid for msgid in ids)
+
+
+def test_every_js_t_call_uses_a_literal_string():
+    """t(someVariable) would never reach a catalog: the extractor reads literals only."""
+    from xblock_plchoice.i18n_js import js_files
+
+    call = re.compile(r"(?<![\w$])t\(\s*(?P<first>.)")
+    offenders = []
+    for path in js_files():
+        if path.name == "i18n.js":  # defines t itself
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            offenders += [f"{path.name}:{number}" for m in call.finditer(line) if m.group("first") not in "'\""]
+    assert offenders == []

@@ -32,7 +32,7 @@ SCREENSHOTS = ROOT / "test-results" / "screenshots"
 def _env(var_dir: Path, db: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update({"PLCHOICE_VAR_DIR": str(var_dir), "PLCHOICE_WORKBENCH_DB": str(db),
-                "DJANGO_SETTINGS_MODULE": "tests.browser.workbench_settings", "PYTHONPATH": str(ROOT),
+                "DJANGO_SETTINGS_MODULE": "xblock_plchoice.workbench.settings", "PYTHONPATH": str(ROOT),
                 "PYTHONWARNINGS": "ignore"})
     return env
 

@@ -19,7 +19,7 @@ OURS = {"plchoice": "xblock_plchoice.blocks.choice:PLChoiceBlock",
 def main() -> None:
     if ROOT not in sys.path:
         sys.path.insert(0, ROOT)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.browser.workbench_settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xblock_plchoice.workbench.settings")
     from xblock.core import XBlock
 
     installed = {e.name for e in entry_points(group="xblock.v1")}

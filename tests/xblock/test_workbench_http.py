@@ -6,6 +6,7 @@ import http.cookiejar
 import json
 import re
 import threading
+import urllib.error
 import urllib.request
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
@@ -56,3 +57,37 @@ def test_unit_scenario_renders_both_blocks_and_a_handler_answers(server):
                                               "Referer": server + "/"})
     state = json.loads(opener.open(request).read())
     assert state["role"] == "learner" and state["activity"]["kind"] == "choice"
+
+
+def test_upload_through_the_django_bridge(server):
+    """Uploads over real HTTP reach the block as Django's uploaded files, not webob's FieldStorage."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{server}/scenario/plchoice.0/?student=bridge").read().decode()
+    args = next(a for a in (json.loads(m) for m in re.findall(
+        r'<script type="json/xblock-args" class="xblock_json_init_args">\s*(\{.*?\})\s*</script>', page, re.S))
+        if a["block_type"] == "plchoice")
+    csrf = next(c.value for c in jar if c.name == "csrftoken")
+    headers = {"X-CSRFToken": csrf, "Referer": server + "/"}
+
+    def post(url, body, content_type):
+        request = urllib.request.Request(server + url, data=body, method="POST",
+                                         headers={**headers, "Content-Type": content_type})
+        try:
+            response = opener.open(request)
+            return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    assert post(args["handlers"]["choose"], b'{"option_id": "write"}', "application/json")[0] == 200
+    boundary = "plcboundary"
+    pdf = b"%PDF-1.4\n evidence"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nfile\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"essay.pdf\"\r\n"
+            f"Content-Type: application/pdf\r\n\r\n").encode() + pdf + f"\r\n--{boundary}--\r\n".encode()
+    status, view = post(args["upload_url"], body, f"multipart/form-data; boundary={boundary}")
+    assert status == 200, view
+    assert view["name"] == "essay.pdf" and view["size"] == len(pdf) and view["mime"] == "application/pdf"
+    fake = body.replace(pdf, b"<script>alert(1)</script>")
+    status, error = post(args["upload_url"], fake, f"multipart/form-data; boundary={boundary}")
+    assert status == 415 and error["error"] == "unsupported_file"

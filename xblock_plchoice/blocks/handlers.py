@@ -135,7 +135,10 @@ class CommandHandlersMixin:
             if upload is None or not hasattr(upload, "file"):
                 raise MalformedPayload(_("Send the file as multipart/form-data in a field named 'file'."),
                                        field="file")
-            view = upload_file(actor, ctx, upload.filename or "", upload.type or "", upload.file, kind)
+            # webob's FieldStorage has ``.type``; the Django bridge (the LMS, the workbench) has neither
+            # that nor a webob shape, only ``.file.content_type``. The core sniffs the bytes anyway.
+            content_type = getattr(upload, "type", None) or getattr(upload.file, "content_type", "") or ""
+            view = upload_file(actor, ctx, upload.filename or "", content_type, upload.file, kind)
         except PLChoiceError as error:
             return error_response(self, error)
         return json_response(view)

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from workbench.settings import *  # noqa: F403  (we extend the workbench's settings on purpose)
-from workbench.settings import INSTALLED_APPS, LOGGING, WORKBENCH
+from workbench.settings import INSTALLED_APPS, LOGGING, MIDDLEWARE, WORKBENCH
 
 VAR_DIR = Path(os.environ.get("PLCHOICE_VAR_DIR", "var")).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -23,6 +23,11 @@ DATABASES = {
         "NAME": os.environ.get("PLCHOICE_WORKBENCH_DB", str(VAR_DIR / "workbench.db")),
     },
 }
+
+# The browser's language picks the catalog, as in the LMS (es and ar ship complete).
+_SESSION = "django.contrib.sessions.middleware.SessionMiddleware"
+MIDDLEWARE = [*MIDDLEWARE[:MIDDLEWARE.index(_SESSION) + 1], "django.middleware.locale.LocaleMiddleware",
+              *MIDDLEWARE[MIDDLEWARE.index(_SESSION) + 1:]]
 
 INSTALLED_APPS = [*INSTALLED_APPS, "submissions", "xblock_plchoice.blocks.apps.PLChoiceConfig"]
 

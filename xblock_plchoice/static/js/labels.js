@@ -1,4 +1,4 @@
-// Words for the codes in the view JSON. Each is a literal t() call with a literal string so the extractor
+// Words for the codes in the view JSON. Each label is a call to t with a literal string, so the extractor
 // finds it; an unknown code shows as itself instead of disappearing.
 
 export function statusLabel(t, status) {

@@ -2,7 +2,7 @@
 // the single-point rubric, then saves a draft or submits. Unsaved typing lives in ctx.memory
 // so a re-render after an upload keeps it.
 
-import { bidi, field, fileLink, formatBytes, h, section, uid } from '../dom.js';
+import { bidi, field, fileLink, formatBytes, formatDate, h, section, uid } from '../dom.js';
 import { renderRecorder } from './recorder.js';
 import { readSelfAssessment, renderSelfAssess } from './self_assess.js';
 import { renderUploader } from './uploader.js';
@@ -51,7 +51,7 @@ export function renderEvidence(ctx) {
   if (me.status === 'revise' || me.attempts.length) {
     actions.appendChild(h('p', { class: 'plc-hint' }, t('Revisions left: %(count)s', { count: me.revisions_left })));
   }
-  if (draft.saved_at) actions.appendChild(h('p', { class: 'plc-hint' }, t('Draft saved.')));
+  if (draft.saved_at) actions.appendChild(h('p', { class: 'plc-hint' }, t('Last saved %(date)s', { date: formatDate(draft.saved_at, ctx.lang) })));
   form.appendChild(actions);
 
   save.addEventListener('click', () => {
