@@ -115,7 +115,17 @@ def state_view(ctx: Context, actor: Actor, record: LearnerRecord) -> dict[str, A
         "role": actor.role,
         "me": me_view(ctx, actor, record),
         "staff": staff_summary(ctx) if actor.is_staff else None,
+        "limits": limits_view(ctx),
     }
+
+
+def limits_view(ctx: Context) -> dict[str, int]:
+    """What the front end needs to warn before the server refuses (character counter, file sizes)."""
+    limits = ctx.limits
+    return {"text_max_chars": limits.text_max_chars, "links_max": limits.links_max,
+            "files_max": limits.files_max, "reflection_max_chars": limits.reflection_max_chars,
+            "file_max_bytes": limits.file_max_bytes, "audio_max_bytes": limits.audio_max_bytes,
+            "video_max_bytes": limits.video_max_bytes}
 
 
 def queue_item(ctx: Context, record: LearnerRecord) -> dict[str, Any]:
