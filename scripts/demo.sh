@@ -11,8 +11,6 @@ mkdir -p var/lti
 
 export PLCHOICE_VAR_DIR="$PWD/var"
 export DJANGO_SETTINGS_MODULE=xblock_plchoice.workbench.settings
-# The tool runs on plain http on loopback here: its cookies cannot be Secure.
-export PLCHOICE_BASE_URL="http://127.0.0.1:${TOOL_PORT}" PLCHOICE_DATA_DIR="$PWD/var/lti" PLCHOICE_COOKIE_SECURE=false
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -23,11 +21,9 @@ $PY -m django migrate --run-syncdb -v 0
 $PY -m django runserver "127.0.0.1:${WORKBENCH_PORT}" --noreload >var/workbench-server.log 2>&1 &
 pids+=($!)
 
-echo "Preparing the LTI tool..."
-.venv/bin/plchoice-lti init
-$PY -m demo_platform.tool_runner --port "$TOOL_PORT" >var/lti-tool.log 2>&1 &
-pids+=($!)
-$PY -m demo_platform --port "$PLATFORM_PORT" --tool-url "$PLCHOICE_BASE_URL" >var/demo-platform.log 2>&1 &
+echo "Preparing the LTI tool and the demo LMS (plchoice-lti init, platform add)..."
+# demo_platform sets the tool up exactly as an admin would, then serves both on loopback.
+$PY -m demo_platform --port "$PLATFORM_PORT" --tool-port "$TOOL_PORT" --data-dir var/lti >var/lti-demo.log 2>&1 &
 pids+=($!)
 
 wait_for() {  # url name
@@ -50,6 +46,6 @@ PL Choice demo is running (Ctrl-C to stop):
   XBlock workbench   http://127.0.0.1:${WORKBENCH_PORT}/   (learner: ?student=alice, staff: ?student=staff)
   LTI tool           http://127.0.0.1:${TOOL_PORT}/healthz
   Demo LTI platform  http://127.0.0.1:${PLATFORM_PORT}/   (add an activity by deep linking, launch, see grades)
-Logs: var/workbench-server.log, var/lti-tool.log, var/demo-platform.log
+Logs: var/workbench-server.log, var/lti-demo.log
 MSG
 wait
