@@ -47,7 +47,9 @@ def openid_configuration() -> Any:
     _bearer()
     st, base = state(), base_url()
     style = st.options.get("messages_style", "strings" if st.shape == "moodle" else "objects")
-    if style == "strings":
+    if style == "no_deep_linking":
+        messages = [{"type": "LtiResourceLinkRequest"}]
+    elif style == "strings":
         messages: list[Any] = ["LtiResourceLinkRequest", "LtiDeepLinkingRequest"]
     elif st.shape == "canvas":
         messages = [{"type": "LtiResourceLinkRequest", "placements": ["course_navigation", "assignment_view"]},
@@ -127,9 +129,10 @@ def start():
 
 @bp.post("/_config")
 def set_options():
-    """Test control: ``{"advertised_issuer", "messages_style": "strings"|"objects", "honor_idempotency"}``."""
+    """Test control: ``advertised_issuer``, ``messages_style`` (strings|objects|no_deep_linking), ``honor_idempotency``,
+    ``token_ttl`` (seconds the token endpoint announces)."""
     data = request.get_json(force=True, silent=True) or {}
-    known = ("advertised_issuer", "messages_style", "honor_idempotency")
+    known = ("advertised_issuer", "messages_style", "honor_idempotency", "token_ttl")
     with state().lock:
         state().options.update({k: v for k, v in data.items() if k in known})
     return jsonify(state().options)

@@ -96,7 +96,11 @@ class PlatformConf(LTI1P3PlatformConfAbstract):
             if jti in _seen_jti:
                 raise LtiException("client assertion jti was already used")
             _seen_jti[jti] = float(claims.get("exp", now + 600))
-        return super().get_access_token(token_request_data)
+        answer = super().get_access_token(token_request_data)
+        ttl = self.state.options.get("token_ttl")
+        if ttl:  # test control: a short-lived token, to watch the tool's cache expire it
+            answer["expires_in"] = int(ttl)
+        return answer
 
 
 def auto_submit_form(action: str, fields: dict[str, str], title: str = "Launching") -> Response:

@@ -9,6 +9,7 @@ outbox delivery thread in the same process, so killing this process is a real
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 
@@ -27,12 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-outbox", action="store_true", help="do not start the AGS delivery thread")
     args = parser.parse_args(argv)
 
+    if args.no_outbox:  # create_app starts the delivery thread unless this says no
+        os.environ["PLCHOICE_OUTBOX_WORKER"] = "0"
     from lti_tool import create_app
-    from lti_tool.lti import outbox
 
     app = create_app()
-    if not args.no_outbox:
-        outbox.init_app(app)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=_QuietHandler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # terminate() from a test: exit cleanly
     print(f"tool serving on http://{args.host}:{args.port}", flush=True)

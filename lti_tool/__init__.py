@@ -3,7 +3,8 @@
 ``gunicorn "lti_tool:create_app()"`` runs it; settings come from ``PLCHOICE_*``
 environment variables (see :mod:`lti_tool.config`). Blueprints of the
 lti-services modules (deep linking, dynamic registration, the Canvas JSON) are
-registered when those modules exist; see README_INTERNAL.md.
+registered when those modules exist, and the AGS outbox delivery thread is
+started in each worker process; see README_INTERNAL.md.
 """
 
 from __future__ import annotations
@@ -24,15 +25,20 @@ log = logging.getLogger(__name__)
 OPTIONAL_BLUEPRINTS = ("lti_tool.lti.deep_linking", "lti_tool.lti.dynamic_registration", "lti_tool.web.canvas")
 
 
-def _optional_blueprint(module_name: str) -> Any:
-    """The module's ``bp`` if the module exists; an import error inside it is a bug and propagates."""
+def _optional_module(module_name: str) -> Any:
+    """The module if it exists (else None); an import error inside it is a bug and propagates."""
     try:
-        module = importlib.import_module(module_name)
+        return importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         if exc.name != module_name:
             raise
         return None
-    return module.bp
+
+
+def _optional_blueprint(module_name: str) -> Any:
+    """The module's ``bp`` if the module exists."""
+    module = _optional_module(module_name)
+    return module.bp if module is not None else None
 
 
 def _build_services(settings: Settings) -> Any:
@@ -120,4 +126,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             app.register_blueprint(blueprint)
     _register_errors(app)
     app.after_request(_security_headers)
+    outbox = _optional_module("lti_tool.lti.outbox")
+    if outbox is not None:
+        # One AGS delivery thread per worker process, so `gunicorn "lti_tool:create_app()"` sends grades.
+        # PLCHOICE_OUTBOX_WORKER=0 leaves delivery to `plchoice-lti outbox run`; off in TESTING unless =1.
+        outbox.init_app(app)
     return app

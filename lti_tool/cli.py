@@ -1,4 +1,4 @@
-"""``plchoice-lti``: set up the database and keys, register platforms, rotate keys.
+"""``plchoice-lti``: set up the database and keys, register platforms, rotate keys, deliver grades.
 
 Reads the same ``PLCHOICE_*`` variables as the app, so the CLI and the
 workers always talk to the same database.
@@ -86,6 +86,14 @@ def cmd_keys_rotate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_outbox(args: argparse.Namespace) -> int:
+    """The AGS outbox has its own small CLI; hand it the rest of the command line."""
+    from .lti import outbox
+
+    _engine()  # migrate first, like every other command, so status works on a fresh database
+    return outbox.main(list(args.outbox_args))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plchoice-lti", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -113,11 +121,20 @@ def build_parser() -> argparse.ArgumentParser:
     key = sub.add_parser("keys", help="manage the tool's signing keys")
     ksub = key.add_subparsers(dest="keys_command", required=True)
     ksub.add_parser("rotate", help="next key signs, current becomes previous").set_defaults(func=cmd_keys_rotate)
+
+    box = sub.add_parser("outbox", help="deliver queued AGS grades: `outbox run [--once]`, `outbox status`",
+                         add_help=False)
+    box.add_argument("outbox_args", nargs=argparse.REMAINDER, help="run [--once] | status")
+    box.set_defaults(func=cmd_outbox)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["outbox"]:  # its own parser, so `plchoice-lti outbox --help` shows the outbox's options
+        args = argparse.Namespace(func=cmd_outbox, outbox_args=argv[1:])
+    else:
+        args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except (ConfigError, registrations.RegistrationError) as exc:

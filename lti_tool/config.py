@@ -35,6 +35,14 @@ class Settings:
     cookie_secure: bool = True  # SameSite=None requires Secure; off only for plain-http development
     max_upload_bytes: int = 210 * 1024 * 1024
     testing: bool = False
+    # AGS outbox (lti_tool.lti.outbox): None = a delivery thread in each web worker, except in TESTING apps.
+    outbox_worker: bool | None = None
+    outbox_backoff_base: float = 2.0  # seconds before the first retry; doubles per try (with jitter)
+    outbox_backoff_max: float = 900.0  # longest wait between tries
+    outbox_lease: float = 60.0  # a claimed message returns to the queue if its worker is silent this long
+    outbox_poll: float = 5.0  # how often an idle worker looks for due messages
+    outbox_max_tries: int = 60  # then the message is dead (visible in `plchoice-lti outbox status`)
+    ags_timeout: float = 10.0  # seconds to wait for the platform's answer to one score
 
     @property
     def data_path(self) -> Path:
@@ -60,10 +68,24 @@ class Settings:
 
 
 _INT_FIELDS = {f.name for f in fields(Settings) if f.type in ("int", int)}
+_FLOAT_FIELDS = {f.name for f in fields(Settings) if f.type in ("float", float)}
 _BOOL_FIELDS = {f.name for f in fields(Settings) if f.type in ("bool", bool)}
+_OPTIONAL_BOOL_FIELDS = {f.name for f in fields(Settings) if f.type == "bool | None"}
 
 
 def _coerce(name: str, value: Any) -> Any:
+    if name in _OPTIONAL_BOOL_FIELDS:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None  # unset: the tool decides (see the field's comment)
+        return _coerce_bool(name, value)
+    if name in _FLOAT_FIELDS:
+        try:
+            real = float(value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"{PREFIX}{name.upper()} must be a number of seconds, not {value!r}.") from exc
+        if not real >= 0 or real == float("inf"):  # also refuses NaN
+            raise ConfigError(f"{PREFIX}{name.upper()} must be a finite number, not negative.")
+        return real
     if name in _INT_FIELDS:
         try:
             number = int(value)
@@ -73,15 +95,19 @@ def _coerce(name: str, value: Any) -> Any:
             raise ConfigError(f"{PREFIX}{name.upper()} must not be negative.")
         return number
     if name in _BOOL_FIELDS:
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in ("1", "true", "yes", "on"):
-            return True
-        if text in ("0", "false", "no", "off", ""):
-            return False
-        raise ConfigError(f"{PREFIX}{name.upper()} must be true or false, not {value!r}.")
+        return _coerce_bool(name, value)
     return str(value)
+
+
+def _coerce_bool(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ConfigError(f"{PREFIX}{name.upper()} must be true or false, not {value!r}.")
 
 
 def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:

@@ -150,17 +150,19 @@ def registration_request(config: dict[str, Any]) -> dict[str, Any]:
     supported = supported_messages(config)
     platform = config.get(PLATFORM_CONFIG) or {}
     is_canvas = platform.get("product_family_code") == "canvas"
+    # Only deep linking: every link the tool opens is made by it, so a bare resource-link
+    # placement would open nothing. Placements are asked for only where the platform lists them.
     messages = []
-    for message_type in ("LtiDeepLinkingRequest", "LtiResourceLinkRequest"):
-        if supported and message_type not in supported:
-            continue
-        message: dict[str, Any] = {"type": message_type, "target_link_uri": settings.launch_url, "label": "PL Choice"}
-        placements = [p for p in (supported.get(message_type) or []) if p in WANTED_PLACEMENTS]
-        if message_type == "LtiDeepLinkingRequest" and placements:
+    if not supported or "LtiDeepLinkingRequest" in supported:
+        message: dict[str, Any] = {"type": "LtiDeepLinkingRequest", "target_link_uri": settings.launch_url,
+                                   "label": "PL Choice"}
+        placements = [p for p in (supported.get("LtiDeepLinkingRequest") or []) if p in WANTED_PLACEMENTS]
+        if placements:
             message["placements"] = placements
-        if message_type == "LtiResourceLinkRequest" and not is_canvas:
-            continue  # links come from deep linking; a bare resource-link placement would open nothing
         messages.append(message)
+    else:
+        raise _error(_("This platform does not offer Deep Linking, which PL Choice needs so instructors can add "
+                       "activities. Registration stopped."))
     offered = config.get("scopes_supported")
     scopes = [s for s in WANTED_SCOPES if not isinstance(offered, list) or s in offered]
     tool_config: dict[str, Any] = {

@@ -13,11 +13,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from pylti1p3.launch_data_storage.base import LaunchDataStorage
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lti_tool.db.models import LaunchValue
+from lti_tool.db.session import reader
 
 
 class LaunchStore(Protocol):
@@ -46,53 +47,57 @@ def _aware(moment: datetime) -> datetime:
 
 
 class DbLaunchStore:
-    """Launch state in ``lti_launch_value``; each call is its own short transaction."""
+    """Launch state in ``lti_launch_value``; each call is its own short transaction.
+
+    Every write transaction writes first (no SELECT before the write), so it never works
+    from a stale snapshot on any database; on SQLite it also begins IMMEDIATE
+    (:mod:`lti_tool.db.session`). Reads use deferred sessions: a launch validates while
+    its own session is open, and a read must never wait for a lock.
+    """
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
+        self.readers = reader(sessions)
 
     def put(self, key: str, value: dict[str, Any], ttl: int) -> None:
+        now = _now()
         with self.sessions.begin() as session:
-            session.merge(LaunchValue(key=key, value=value, expires_at=_now() + timedelta(seconds=ttl)))
-            session.execute(delete(LaunchValue).where(LaunchValue.expires_at < _now()))
+            session.execute(delete(LaunchValue).where(or_(LaunchValue.key == key, LaunchValue.expires_at < now)))
+            session.add(LaunchValue(key=key, value=value, expires_at=now + timedelta(seconds=ttl)))
 
     def get(self, key: str) -> dict[str, Any] | None:
-        with self.sessions() as session:
+        with self.readers() as session:
             row = session.get(LaunchValue, key)
             if row is None or _aware(row.expires_at) < _now():
                 return None
             return row.value
 
     def add_once(self, key: str, value: dict[str, Any], ttl: int) -> bool:
+        now = _now()
         try:
             with self.sessions.begin() as session:
-                existing = session.get(LaunchValue, key)
-                if existing is not None:
-                    if _aware(existing.expires_at) >= _now():
-                        return False
-                    session.delete(existing)
-                    session.flush()
-                session.add(LaunchValue(key=key, value=value, expires_at=_now() + timedelta(seconds=ttl)))
+                # An expired holder of the key no longer counts; a live one makes the INSERT fail.
+                session.execute(delete(LaunchValue).where(LaunchValue.key == key, LaunchValue.expires_at < now))
+                session.add(LaunchValue(key=key, value=value, expires_at=now + timedelta(seconds=ttl)))
         except IntegrityError:
             return False
         return True
 
     def pop(self, key: str) -> dict[str, Any] | None:
         with self.sessions.begin() as session:
-            row = session.execute(select(LaunchValue).where(LaunchValue.key == key)).scalar_one_or_none()
-            if row is None:
-                return None
-            value, expired = row.value, _aware(row.expires_at) < _now()
-            # The DELETE's row count decides the winner when two workers pop at once.
-            deleted = session.execute(delete(LaunchValue).where(LaunchValue.key == key)).rowcount
-            return value if deleted == 1 and not expired else None
+            # DELETE ... RETURNING: the row count decides the winner when two workers pop at once.
+            row = session.execute(delete(LaunchValue).where(LaunchValue.key == key)
+                                  .returning(LaunchValue.value, LaunchValue.expires_at)).first()
+        if row is None or _aware(row.expires_at) < _now():
+            return None
+        return row.value
 
     def delete(self, key: str) -> None:
         with self.sessions.begin() as session:
             session.execute(delete(LaunchValue).where(LaunchValue.key == key))
 
     def ping(self) -> bool:
-        with self.sessions() as session:
+        with self.readers() as session:
             session.execute(select(LaunchValue.key).limit(1))
         return True
 

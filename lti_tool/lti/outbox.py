@@ -18,8 +18,10 @@ How each message reaches the platform exactly once:
 Rows of one (line item, user) go strictly in order, so *Submitted* never
 overtakes *FullyGraded*.
 
-Run it in the web process (:func:`init_app` starts a background thread per
-worker process) or on its own: ``python -m lti_tool.lti.outbox run [--once]``.
+Run it in the web process (``create_app`` calls :func:`init_app`, which starts a
+background thread per worker process) or on its own: ``plchoice-lti outbox run
+[--once]`` (with ``PLCHOICE_OUTBOX_WORKER=0`` for the web workers);
+``plchoice-lti outbox status`` counts messages per state.
 """
 
 from __future__ import annotations
@@ -34,11 +36,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from lti_tool.config import Settings, load_settings
 from lti_tool.db.models import Registration
 from lti_tool.db.outbox_models import DEAD, DELIVERED, PENDING, GradeOutbox
+from lti_tool.db.session import reader
 
 from .ags import SCORE_MEDIA_TYPE, scores_url
 from .keys import current_private_key
@@ -47,16 +51,9 @@ from .service_tokens import SCORE_SCOPE, TOKENS, ServiceTokenError, TokenCache, 
 log = logging.getLogger(__name__)
 
 
-def _env_float(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
-
-
 @dataclass
 class OutboxSettings:
-    """Delivery timing; from ``PLCHOICE_OUTBOX_*`` / ``PLCHOICE_AGS_TIMEOUT``."""
+    """Delivery timing; from ``PLCHOICE_OUTBOX_*`` / ``PLCHOICE_AGS_TIMEOUT`` (:class:`lti_tool.config.Settings`)."""
 
     backoff_base: float = 2.0
     backoff_max: float = 900.0
@@ -67,13 +64,14 @@ class OutboxSettings:
     batch: int = 50
 
     @classmethod
+    def from_settings(cls, settings: Settings) -> OutboxSettings:
+        return cls(backoff_base=settings.outbox_backoff_base, backoff_max=settings.outbox_backoff_max,
+                   lease_seconds=settings.outbox_lease, http_timeout=settings.ags_timeout,
+                   poll_seconds=settings.outbox_poll, max_tries=settings.outbox_max_tries)
+
+    @classmethod
     def from_env(cls) -> OutboxSettings:
-        return cls(backoff_base=_env_float("PLCHOICE_OUTBOX_BACKOFF_BASE", 2.0),
-                   backoff_max=_env_float("PLCHOICE_OUTBOX_BACKOFF_MAX", 900.0),
-                   lease_seconds=_env_float("PLCHOICE_OUTBOX_LEASE", 60.0),
-                   http_timeout=_env_float("PLCHOICE_AGS_TIMEOUT", 10.0),
-                   poll_seconds=_env_float("PLCHOICE_OUTBOX_POLL", 5.0),
-                   max_tries=int(_env_float("PLCHOICE_OUTBOX_MAX_TRIES", 60)))
+        return cls.from_settings(load_settings())
 
     def delay(self, tries: int) -> float:
         raw = min(self.backoff_base * (2 ** max(tries - 1, 0)), self.backoff_max)
@@ -103,14 +101,18 @@ class Outbox:
     def __init__(self, sessions: sessionmaker[Session], settings: OutboxSettings | None = None, *,
                  tokens: TokenCache = TOKENS, http: requests.Session | None = None) -> None:
         self.sessions = sessions
+        self.readers = reader(sessions)  # reads take no write lock (SQLite), so web requests never wait on them
         self.settings = settings or OutboxSettings.from_env()
         self.tokens = tokens
         self.http = http or requests.Session()
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
     # claiming --------------------------------------------------------------------------
-    def claim(self, now: datetime | None = None) -> list[tuple[int, bool]]:
-        """Lease due rows whose earlier siblings (same line item and user) are all done."""
+    def claim(self, now: datetime | None = None) -> tuple[list[tuple[int, bool]], int]:
+        """Lease due rows whose earlier siblings (same line item and user) are all done.
+
+        Returns the rows this worker won and how many free due rows it saw (others may have won some).
+        """
         now = now or _now()
         earlier = aliased(GradeOutbox)
         blocked = exists().where(and_(earlier.target_key == GradeOutbox.target_key, earlier.id < GradeOutbox.id,
@@ -119,7 +121,7 @@ class Outbox:
         # Read the candidates, then claim each with one conditional UPDATE in its own transaction:
         # no transaction here reads before it writes, so SQLite never has to upgrade a stale
         # snapshot ("database is locked") and PostgreSQL never holds row locks across rows.
-        with self.sessions() as session:
+        with self.readers() as session:
             rows = session.execute(
                 select(GradeOutbox.id, GradeOutbox.ambiguous)
                 .where(GradeOutbox.status == PENDING, GradeOutbox.next_attempt_at <= now, free, ~blocked)
@@ -135,23 +137,21 @@ class Outbox:
                     .execution_options(synchronize_session=False)).rowcount
             if won == 1:
                 claimed.append((row_id, bool(was_ambiguous)))
-        return claimed
+        return claimed, len(rows)
 
     # delivering ------------------------------------------------------------------------
     def run_once(self) -> Report:
         """Deliver everything due now (one claim round per batch) and report."""
         report = Report()
         while True:
-            claimed = self.claim()
-            if not claimed:
+            claimed, seen = self.claim()
+            if not seen:  # nothing free and due: done (rows leased by other workers are theirs)
                 return report
             for row_id, was_ambiguous in claimed:
                 self._deliver(row_id, was_ambiguous, report)
-            if len(claimed) < self.settings.batch:
-                return report
 
     def _deliver(self, row_id: int, was_ambiguous: bool, report: Report) -> None:
-        with self.sessions() as session:  # read what we need, then close: no transaction spans the HTTP calls
+        with self.readers() as session:  # read what we need, then close: no transaction spans the HTTP calls
             row = session.get(GradeOutbox, row_id)
             registration = session.scalars(select(Registration).where(
                 Registration.issuer == row.issuer, Registration.client_id == row.client_id)).first()
@@ -230,12 +230,12 @@ class Outbox:
 
 # the background worker -----------------------------------------------------------------------
 _wake = threading.Event()
-_worker: dict[str, Any] = {"pid": None, "thread": None, "stop": None}
-_worker_lock = threading.Lock()
+_workers: dict[int, tuple[int, threading.Thread, threading.Event]] = {}  # id(sessionmaker) -> (pid, thread, stop)
+_workers_lock = threading.Lock()
 
 
 def wake() -> None:
-    """Ask the worker of this process to look at the outbox now (called after a commit)."""
+    """Ask the workers of this process to look at the outbox now (called after a commit)."""
     _wake.set()
 
 
@@ -250,57 +250,69 @@ def run_forever(outbox: Outbox, stop: threading.Event) -> None:
 
 
 def start_worker(sessions: sessionmaker[Session], settings: OutboxSettings | None = None) -> threading.Event:
-    """Start this process's delivery thread once (again after a fork); returns its stop event."""
-    with _worker_lock:
-        if _worker["pid"] == os.getpid() and _worker["thread"] is not None and _worker["thread"].is_alive():
-            return _worker["stop"]
+    """Start the delivery thread for this database once per process (again after a fork); returns its stop event."""
+    with _workers_lock:
+        found = _workers.get(id(sessions))
+        if found and found[0] == os.getpid() and found[1].is_alive():
+            return found[2]
         stop = threading.Event()
         thread = threading.Thread(target=run_forever, args=(Outbox(sessions, settings), stop),
                                   name="plchoice-ags-outbox", daemon=True)
         thread.start()
-        _worker.update(pid=os.getpid(), thread=thread, stop=stop)
+        _workers[id(sessions)] = (os.getpid(), thread, stop)
         return stop
 
 
-def init_app(app: Any) -> None:
-    """Run the worker inside each web worker process unless ``PLCHOICE_OUTBOX_WORKER=0``.
+def worker_enabled(app: Any) -> bool:
+    """On by default; off with ``PLCHOICE_OUTBOX_WORKER=0``, and off in TESTING apps unless set to 1."""
+    flag = app.extensions["plchoice"].settings.outbox_worker
+    return flag if flag is not None else not app.config.get("TESTING")
 
-    Started lazily on the first request as well, so gunicorn's ``--preload`` (which
-    forks after import) still gets one thread per worker.
+
+def init_app(app: Any) -> None:
+    """Deliver the outbox from each web worker process (see :func:`worker_enabled`); ``create_app`` calls this.
+
+    Also started lazily on the first request, so gunicorn's ``--preload`` (which forks
+    after import) still gets one thread per worker. Calling it twice changes nothing.
     """
-    if os.environ.get("PLCHOICE_OUTBOX_WORKER", "1").lower() in ("0", "false", "no", "off"):
+    if not worker_enabled(app) or "plchoice_outbox" in app.extensions:
         return
-    sessions = app.extensions["plchoice"].sessions
+    tool = app.extensions["plchoice"]
+    sessions, settings = tool.sessions, OutboxSettings.from_settings(tool.settings)
 
     def ensure() -> None:
-        start_worker(sessions)
+        app.extensions["plchoice_outbox"] = start_worker(sessions, settings)
 
     app.before_request(ensure)
-    start_worker(sessions)
+    ensure()  # app.extensions["plchoice_outbox"]: the stop event of this process's thread
+
+
+def status_counts(sessions: sessionmaker[Session]) -> dict[str, int]:
+    """Messages per state (pending, delivered, dead), for ``plchoice-lti outbox status``."""
+    with reader(sessions)() as session:
+        return dict(session.execute(select(GradeOutbox.status, func.count()).group_by(GradeOutbox.status)).all())
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m lti_tool.lti.outbox run [--once]`` (the body of ``plchoice-lti outbox run``)."""
+    """``plchoice-lti outbox run [--once]`` / ``outbox status`` (also ``python -m lti_tool.lti.outbox``)."""
     import argparse
 
-    from lti_tool.config import load_settings
     from lti_tool.db.session import make_engine, make_sessionmaker
 
-    parser = argparse.ArgumentParser(prog="plchoice-lti outbox")
+    parser = argparse.ArgumentParser(prog="plchoice-lti outbox", description="Deliver queued AGS grades.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="deliver queued AGS grades (until stopped, or once)")
     run.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
-    sub.add_parser("status", help="count queued, delivered and dead messages")
+    sub.add_parser("status", help="count pending, delivered and dead messages")
     args = parser.parse_args(argv)
-    sessions = make_sessionmaker(make_engine(load_settings().effective_database_url))
+    settings = load_settings()
+    sessions = make_sessionmaker(make_engine(settings.effective_database_url))
     if args.command == "status":
-        from sqlalchemy import func
-
-        with sessions() as session:
-            for state, count in session.execute(select(GradeOutbox.status, func.count()).group_by(GradeOutbox.status)):
-                print(f"{state}: {count}")
+        counts = status_counts(sessions)
+        for state in (PENDING, DELIVERED, DEAD):
+            print(f"{state}: {counts.get(state, 0)}")
         return 0
-    outbox = Outbox(sessions)
+    outbox = Outbox(sessions, OutboxSettings.from_settings(settings))
     if args.once:
         report = outbox.run_once()
         print(f"delivered {report.delivered}, retrying {report.retried}, dead {report.dead}")

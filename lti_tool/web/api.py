@@ -16,8 +16,10 @@ from flask import Blueprint, Response, g, jsonify, request, stream_with_context
 from sqlalchemy.orm import Session
 
 from lti_tool.db.models import Activity as ActivityRow
+from lti_tool.db.session import reader
 from lti_tool.db.store import SqlStore
 from lti_tool.lti.launch_context import LaunchContext
+from lti_tool.lti.nrps import NrpsUnavailable, not_started_members
 from lti_tool.services import services
 from xblock_plchoice.core.activity import parse_activity
 from xblock_plchoice.core.context import Actor, Context, GradeSink, Limits, NullGradeSink
@@ -56,9 +58,12 @@ def limits_for() -> Limits:
     return Limits()
 
 
-def _session() -> Session:
+def _session(read_only: bool = False) -> Session:
+    """This request's session. Commands write (SQLite: BEGIN IMMEDIATE); downloads and exports only
+    read and may stream for a long time, so they must not hold the write lock (deferred BEGIN)."""
     if "plc_session" not in g:
-        g.plc_session = services().sessions()
+        sessions = services().sessions
+        g.plc_session = (reader(sessions) if read_only else sessions)()
     return g.plc_session
 
 
@@ -69,9 +74,9 @@ def _close_session(_exc: BaseException | None) -> None:
         session.close()
 
 
-def build(launch: LaunchContext) -> tuple[Actor, Context]:
+def build(launch: LaunchContext, *, read_only: bool = False) -> tuple[Actor, Context]:
     """The actor and core context for one request of ``launch``."""
-    session = _session()
+    session = _session(read_only)
     row = session.get(ActivityRow, launch.activity_id) if launch.activity_id else None
     if row is None:
         raise NotFound(_("This activity no longer exists."))
@@ -93,10 +98,12 @@ def _json_error(error: PLChoiceError, launch: LaunchContext | None) -> Response:
 def upload() -> Any:
     launch = require_csrf()
     try:
-        actor, ctx = build(launch)
+        # Receive the whole body first: the transaction build() opens holds SQLite's write lock,
+        # and a slow client must not hold it while its file is still on the way.
         uploaded = request.files.get("file")
         if uploaded is None:
             raise MalformedPayload(_("Choose a file to upload."), field="file")
+        actor, ctx = build(launch)
         view = upload_file(actor, ctx, uploaded.filename or "", uploaded.mimetype or "", uploaded.stream,
                            request.form.get("kind") or "file")
         _session().commit()
@@ -110,7 +117,7 @@ def upload() -> Any:
 def download(file_id: str) -> Any:
     launch = require_download()
     try:
-        actor, ctx = build(launch)
+        actor, ctx = build(launch, read_only=True)
         meta, stream = open_file(actor, ctx, file_id)
     except PLChoiceError as error:
         return _json_error(error, launch)
@@ -133,7 +140,7 @@ def download(file_id: str) -> Any:
 def export() -> Any:
     launch = require_download()
     try:
-        actor, ctx = build(launch)
+        actor, ctx = build(launch, read_only=True)
         chunks = export_csv(actor, ctx)
         first = next(chunks, "")  # permission and kind errors surface here, before any byte is sent
     except PLChoiceError as error:
@@ -159,7 +166,22 @@ def command(command: str) -> Any:
         actor, ctx = build(launch)
         view = dispatch(command, actor, payload, ctx)
         _session().commit()
-        return jsonify(view)
     except PLChoiceError as error:
         _session().rollback()
         return _json_error(error, launch)
+    if command == "queue" and launch.nrps:  # dispatch let only staff through
+        view.update(roster_view(launch, ctx.activity_key))
+    return jsonify(view)
+
+
+def roster_view(launch: LaunchContext, activity_key: str) -> dict[str, Any]:
+    """Enrolled learners with no work yet (NRPS), or an empty list and a notice saying why not.
+
+    Runs after the command committed, in a reader session: the roster may take a platform
+    round trip, and no database lock may be held across it.
+    """
+    with reader(services().sessions)() as session:
+        try:
+            return {"not_started": not_started_members(launch, activity_key, SqlStore(session), session)}
+        except NrpsUnavailable as error:
+            return {"not_started": [], "roster_notice": error.render(gettext_for(launch.locale or "en"))}

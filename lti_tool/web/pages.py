@@ -9,11 +9,12 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, make_response, redirect, render_template, request, send_from_directory
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 import xblock_plchoice
 from lti_tool.db.migrate import is_current
 from lti_tool.db.models import Activity, ResourceLinkActivity
+from lti_tool.db.session import read_engine, reader
 from lti_tool.lti import keys
 from lti_tool.lti.launch import PlatformStorageLookup, ToolMessageLaunch, ToolOIDCLogin, ValidatedLaunch
 from lti_tool.lti.launch_errors import ActivityNotConfigured, DeepLinkingUnavailable
@@ -46,9 +47,10 @@ def healthz() -> Any:
     tool = services()
     report: dict[str, Any] = {"status": "ok"}
     try:
-        with tool.engine.connect() as connection:
+        engine = read_engine(tool.engine)  # a health probe must never queue behind a writer
+        with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-        report["database"] = "ok" if is_current(tool.engine) else "migrations pending"
+        report["database"] = "ok" if is_current(engine) else "migrations pending"
     except Exception as exc:  # noqa: BLE001 - health reports any failure instead of raising
         report["database"] = f"error: {type(exc).__name__}"
     try:
@@ -63,7 +65,7 @@ def healthz() -> Any:
 
 @bp.get("/lti/jwks")
 def jwks() -> Any:
-    with services().sessions() as session:
+    with reader(services().sessions)() as session:
         response = jsonify(keys.jwks(session))
     response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["Access-Control-Allow-Origin"] = "*"
@@ -73,7 +75,7 @@ def jwks() -> Any:
 @bp.route("/lti/login", methods=["GET", "POST"])
 def login() -> Any:
     tool = services()
-    with tool.sessions() as session:
+    with reader(tool.sessions)() as session:  # reads only; the state is stored by the launch store's own session
         oidc = ToolOIDCLogin(tool, session)
         target = oidc.prepare()
     if target.storage_target is None:
@@ -100,48 +102,51 @@ def resolve_activity(session: Session, launch: ValidatedLaunch) -> tuple[str, bo
     raise ActivityNotConfigured()
 
 
-def _map_link(session: Session, launch: ValidatedLaunch, activity_id: str) -> None:
+def _map_link(sessions: sessionmaker[Session], launch: ValidatedLaunch, activity_id: str) -> None:
+    """Remember which activity this resource link opens, in its own write-first transaction."""
     try:
-        with session.begin_nested():
+        with sessions.begin() as session:
             session.add(ResourceLinkActivity(registration_id=launch.registration.id,
                                              deployment_id=launch.context.deployment_id,
                                              resource_link_id=launch.context.resource_link_id,
                                              activity_id=activity_id))
-        session.commit()
     except IntegrityError:  # another worker mapped the same link first: same activity either way
-        session.rollback()
+        pass
 
 
 def _deep_link(launch: ValidatedLaunch) -> Any:
+    """Hand a deep-linking request to lti-services; it checks the role and settings, then stores the launch.
+
+    Nothing is stored here: a learner (or a request the platform got wrong) is refused before
+    the nonce is consumed or a launch context is saved.
+    """
     try:
         module = importlib.import_module("lti_tool.lti.deep_linking")
     except ModuleNotFoundError as exc:
         if exc.name != "lti_tool.lti.deep_linking":
             raise
         raise DeepLinkingUnavailable() from exc
-    launch.complete(activity_id=None)
-    if launch.binding == "cookie":
-        remember_launch(launch.launch_id)
+    if not launch.is_staff:
+        raise module.NotInstructor()
     return module.handle_deep_link_request(launch)
 
 
 @bp.post("/lti/launch")
 def launch() -> Any:
     tool = services()
-    with tool.sessions() as session:
+    # Validation only reads (and may fetch the platform's keys): a deferred transaction holds no lock.
+    with reader(tool.sessions)() as session:
         message = ToolMessageLaunch(tool, session)
         try:
             validated = message.validate().validated()
         except PlatformStorageLookup as lookup:
             return _storage_lookup_page(lookup)
         if validated.is_deep_link:
-            session.commit()  # end the read snapshot: SQLite refuses a later write from a stale one
             return _deep_link(validated)
         activity_id, needs_mapping = resolve_activity(session, validated)
-        session.commit()
-        context = validated.complete(activity_id)
-        if needs_mapping:
-            _map_link(session, validated, activity_id)
+    context = validated.complete(activity_id)
+    if needs_mapping:
+        _map_link(tool.sessions, validated, activity_id)
     if validated.binding == "cookie":
         remember_launch(context.launch_id)
     language = request_language(context.locale)

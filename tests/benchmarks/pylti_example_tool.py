@@ -18,7 +18,7 @@ from pylti1p3.contrib.flask import FlaskCacheDataStorage, FlaskMessageLaunch, Fl
 from pylti1p3.tool_config import ToolConfJsonFile
 
 app = Flask(__name__)
-app.config.update(SECRET_KEY="bench-secret", SESSION_TYPE="filesystem", CACHE_TYPE="simple",
+app.config.update(SECRET_KEY="bench-secret", SESSION_TYPE="filesystem", CACHE_TYPE="SimpleCache",
                   CACHE_DEFAULT_TIMEOUT=600, SESSION_COOKIE_SAMESITE="Lax")
 cache = Cache(app)
 

@@ -1,4 +1,5 @@
-"""Fixtures for the LTI tool tests: an app on a temp data dir, a test platform with a loopback JWKS."""
+"""Fixtures for the LTI tool tests: an app on a temp data dir, a test platform with a loopback JWKS, and the
+real demo platform and tool servers of :mod:`.platform_fixtures`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from lti_tool import create_app
 from .helpers.jwks_server import JwksServer
 from .helpers.keys import shared_key
 from .helpers.platform import TestPlatform
+
+# The demo platform (``lms``) and the tool process (``tool``) as fixtures for every module here
+# (``pytest_plugins`` is only allowed in the root conftest).
+from .platform_fixtures import lms_fixture, tool_fixture  # noqa: F401
 
 
 @pytest.fixture(scope="session")

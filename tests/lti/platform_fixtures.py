@@ -2,11 +2,13 @@
 
 ``lms`` (factory): a :class:`demo_platform.PlatformServer` in a thread, shaped
 generic, moodle or canvas. ``tool`` (factory): the tool in its own process
-(``python -m demo_platform.tool_runner``, with the AGS outbox thread), set up
+(``python -m demo_platform.tool_runner``, or gunicorn with ``gunicorn_workers=N``; either way
+``create_app`` starts the AGS outbox thread), set up
 with the real ``plchoice-lti`` CLI, so a test can kill and restart it.
 ``connect(lms, tool)`` registers each with the other, as an admin would.
 :class:`Browser` drives the OIDC dance over HTTP the way a browser does.
-Everything started here is stopped at teardown.
+Everything started here is stopped at teardown. ``conftest.py`` imports the two fixtures, so
+test modules use ``lms`` and ``tool`` without importing them.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ def free_port() -> int:
 class ToolServer:
     """The tool in a child process on a fixed (free) port, so a restart keeps its URL."""
 
-    def __init__(self, data_dir: Path, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, data_dir: Path, extra_env: dict[str, str] | None = None, gunicorn_workers: int = 0) -> None:
+        self.gunicorn_workers = gunicorn_workers  # >0: `gunicorn "lti_tool:create_app()"`, as deployed
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
@@ -61,8 +64,12 @@ class ToolServer:
     def start(self) -> ToolServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", "demo_platform.tool_runner", "--port",
-                                             str(self.port)], env=self.env, cwd=ROOT, stdout=log, stderr=log)
+            if self.gunicorn_workers:
+                command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(self.gunicorn_workers),
+                           "--bind", f"127.0.0.1:{self.port}", "lti_tool:create_app()"]
+            else:
+                command = [sys.executable, "-m", "demo_platform.tool_runner", "--port", str(self.port)]
+            self.process = subprocess.Popen(command, env=self.env, cwd=ROOT, stdout=log, stderr=log)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -96,7 +103,8 @@ class ToolServer:
     def sessions(self):
         from lti_tool.db.session import make_engine, make_sessionmaker
 
-        return make_sessionmaker(make_engine(f"sqlite:///{self.data_dir.resolve() / 'plchoice.sqlite3'}"))
+        url = self.env.get("PLCHOICE_DATABASE_URL") or f"sqlite:///{self.data_dir.resolve() / 'plchoice.sqlite3'}"
+        return make_sessionmaker(make_engine(url))
 
 
 def connect(lms: PlatformServer, tool: ToolServer, client_id: str = "demo-client") -> dict[str, str]:
@@ -136,10 +144,17 @@ class Browser:
         if placement:
             data["placement"] = placement
         at_platform = self.http.post(self.lms.url + "/launch", data=data, timeout=30)
-        assert at_platform.status_code == 200, at_platform.text[:800]
+        assert at_platform.status_code == 200, self.diagnose(at_platform)
         action, fields = parse_form(at_platform.text, "lti")
         assert set(fields) == {"id_token", "state"}
         return self.http.post(action, data=fields, timeout=30)
+
+    def diagnose(self, response: requests.Response) -> str:
+        """The failing answer, which hop gave it, and the tool's last log lines (a tool 500 logs its cause)."""
+        hops = " -> ".join(f"{r.status_code} {r.url.split('?')[0]}" for r in [*response.history, response])
+        log = getattr(self.tool, "log", None)
+        tail = log.read_text(errors="replace")[-2500:] if log and log.exists() else ""
+        return f"{hops}\n{response.text[:600]}\n--- tool log ---\n{tail}"
 
     def api(self, page_html: str, command: str, payload: dict | None = None) -> requests.Response:
         config = launch_config(page_html)
@@ -150,7 +165,7 @@ class Browser:
     def deep_link(self, definition: dict[str, Any]) -> dict[str, Any]:
         """Instructor: open the deep-linking page, create ``definition``, return the platform's new link."""
         page = self.launch("deep_link", placement="assignment_selection")
-        assert page.status_code == 200, page.text[:800]
+        assert page.status_code == 200, self.diagnose(page)
         fields = dl_fields(page.text)
         answer = self.http.post(self.tool.url + "/lti/deep-link/create", json={"definition": definition},
                                 headers={"X-PLChoice-Launch": fields["launch_id"],
@@ -186,8 +201,8 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2, message: s
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
 
 
-@pytest.fixture
-def lms():
+@pytest.fixture(name="lms")
+def lms_fixture():
     started: list[PlatformServer] = []
 
     def factory(shape: str = "generic") -> PlatformServer:
@@ -200,12 +215,12 @@ def lms():
         server.stop()
 
 
-@pytest.fixture
-def tool(tmp_path):
+@pytest.fixture(name="tool")
+def tool_fixture(tmp_path):
     started: list[ToolServer] = []
 
-    def factory(**extra_env: str) -> ToolServer:
-        server = ToolServer(tmp_path / f"tool-{len(started)}", extra_env)
+    def factory(*, gunicorn_workers: int = 0, **extra_env: str) -> ToolServer:
+        server = ToolServer(tmp_path / f"tool-{len(started)}", extra_env, gunicorn_workers)
         server.data_dir.mkdir(parents=True, exist_ok=True)
         server.cli("init")
         started.append(server.start())

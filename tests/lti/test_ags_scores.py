@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from xblock_plchoice.core.activity import default_choice_definition
 
-from .platform_fixtures import Browser, connect, lms, platform_state, tool, wait_for  # noqa: F401
+from .platform_fixtures import Browser, connect, platform_state, wait_for
 
 CANVAS_SUBMISSION = "https://canvas.instructure.com/lti/submission"
 
@@ -19,9 +19,11 @@ def scores_at_least(platform, count: int, timeout: float = 30.0) -> list[dict]:
     return wait_for(ready, timeout=timeout, message=f"{count} scores at the platform")
 
 
-def submit_work(learner: Browser, link_id: str, text: str = "Light + water + CO2 -> sugar + O2.") -> str:
-    page = learner.launch("link", link=link_id)
-    assert page.status_code == 200, page.text[:300]
+def submit_work(learner: Browser, link_id: str, text: str = "Light + water + CO2 -> sugar + O2.",
+                page=None) -> str:
+    """Choose, self-assess and submit (in a new launch, or in ``page`` when given)."""
+    page = page or learner.launch("link", link=link_id)
+    assert page.status_code == 200, learner.diagnose(page)
     for command, payload in (("choose", {"option_id": "write"}),
                              ("self_assess", {"ratings": {"accuracy": "meets", "clarity": "meets",
                                                          "evidence": "meets"}, "comment": "ok"}),
@@ -33,6 +35,7 @@ def submit_work(learner: Browser, link_id: str, text: str = "Light + water + CO2
 
 def review(teacher: Browser, link_id: str, learner_id: str, decision: str, feedback: str, attempt: int = 1):
     page = teacher.launch("link", link=link_id)
+    assert page.status_code == 200, teacher.diagnose(page)
     response = teacher.api(page.text, "review", {
         "learner_id": learner_id, "attempt": attempt, "decision": decision, "feedback": feedback,
         "ratings": {"accuracy": "meets", "clarity": "exceeds", "evidence": "meets"}})

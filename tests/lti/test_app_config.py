@@ -41,6 +41,7 @@ def test_generated_secret_key_is_shared_by_every_worker(tmp_path):
 
 def test_create_app_from_environment_only(monkeypatch, tmp_path):
     monkeypatch.setenv("PLCHOICE_DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.setenv("PLCHOICE_OUTBOX_WORKER", "0")  # not a TESTING app: keep the delivery thread out of pytest
     app = create_app()
     client = app.test_client()
     health = client.get("/healthz")

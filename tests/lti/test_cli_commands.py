@@ -1,4 +1,5 @@
-"""``plchoice-lti`` run as a real process against a temp data dir: init, platform add/list/remove, keys rotate."""
+"""``plchoice-lti`` run as a real process against a temp data dir: init, platform add/list/remove, keys rotate,
+outbox status/run (delivery itself: tests/lti/test_ags_outbox_faults.py)."""
 
 from __future__ import annotations
 
@@ -84,3 +85,25 @@ def test_invalid_setting_is_reported(tmp_path):
     done = subprocess.run([sys.executable, "-m", "lti_tool.cli", "init"], env=env, cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 2 and "PLCHOICE_JWT_LEEWAY must be a whole number" in done.stderr
+
+
+def test_outbox_commands_on_a_fresh_database(tmp_path):
+    """The installed console script, as an admin runs it: status and run work before anything was queued."""
+    script = Path(sys.executable).parent / "plchoice-lti"
+    env = {**os.environ, "PLCHOICE_DATA_DIR": str(tmp_path / "data"), "PLCHOICE_BASE_URL": "https://tool.example"}
+
+    def outbox(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(script), "outbox", *args], env=env, cwd=tmp_path, capture_output=True,
+                              text=True, timeout=120)
+
+    status = outbox("status")
+    assert status.returncode == 0, status.stderr
+    assert status.stdout.splitlines() == ["pending: 0", "delivered: 0", "dead: 0"]
+    once = outbox("run", "--once")
+    assert once.returncode == 0 and "delivered 0, retrying 0, dead 0" in once.stdout
+    assert "--once" in outbox("run", "--help").stdout
+    wrong = outbox("deliver")
+    assert wrong.returncode == 2 and "invalid choice" in wrong.stderr
+    bad = subprocess.run([str(script), "outbox", "status"], env={**env, "PLCHOICE_OUTBOX_POLL": "often"},
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "PLCHOICE_OUTBOX_POLL must be a number of seconds" in bad.stderr

@@ -8,7 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
-from .platform_fixtures import connect, lms, platform_state, tool  # noqa: F401
+from .platform_fixtures import connect, platform_state
 
 pytestmark = pytest.mark.browser
 

@@ -7,10 +7,10 @@ import jwt
 import requests
 from sqlalchemy import func, select
 
-from lti_tool.db.models import Activity
+from lti_tool.db.models import Activity, LaunchValue
 from xblock_plchoice.core.activity import default_choice_definition, default_reflection_definition
 
-from .platform_fixtures import Browser, connect, dl_fields, lms, platform_state, tool  # noqa: F401
+from .platform_fixtures import Browser, connect, dl_fields, platform_state
 
 OLX = b"""<plchoice display_name="Cells">
   <title>Show what you know: cells</title>
@@ -131,8 +131,25 @@ def test_hostile_and_invalid_input_gets_4xx_and_stores_nothing(lms, tool):
     assert activity_count(server) == 1
 
 
-def test_learners_cannot_open_the_selection(lms, tool):
+def stored_launch_values(server) -> list[str]:
+    """Kinds of launch state the tool holds (``launch``, ``nonce-used``, ``state``, ...), one per row."""
+    with server.sessions()() as session:
+        return sorted(key.split(":", 1)[0] for key in session.scalars(select(LaunchValue.key)))
+
+
+def test_learners_cannot_open_the_selection_and_nothing_is_stored(lms, tool):
     platform, server = lms("generic"), tool()
     connect(platform, server)
     page = Browser(platform, server, "learner-1").launch("deep_link")
     assert page.status_code == 403 and "instructors" in page.text
+    # refused before the launch was completed: no launch context, no used nonce (the login's state stays)
+    assert stored_launch_values(server) == ["state"]
+    assert activity_count(server) == 0 and platform_state(platform)["links"] == []
+    # a second learner is refused alike, and again nothing is stored
+    again = Browser(platform, server, "learner-2").launch("deep_link")
+    assert again.status_code == 403
+    assert stored_launch_values(server) == ["state", "state"]
+    # an instructor's selection is stored as before
+    teacher_page = Browser(platform, server, "instructor-1").launch("deep_link")
+    assert teacher_page.status_code == 200
+    assert stored_launch_values(server).count("launch") == 1

@@ -9,7 +9,7 @@ import requests
 from lti_tool.lti.registrations import list_registrations
 from xblock_plchoice.core.activity import default_choice_definition
 
-from .platform_fixtures import Browser, lms, parse_form, platform_state, tool  # noqa: F401
+from .platform_fixtures import Browser, parse_form, platform_state
 
 TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 
@@ -104,4 +104,30 @@ def test_missing_or_wrong_token_and_tampered_form(lms, tool):
     tampered = requests.post(server.url + action, data={"registration": fields["registration"][:-4] + "AAAA"},
                              timeout=30)
     assert tampered.status_code == 400
+    assert registrations(server) == [] and platform_state(platform)["clients"] == {}
+
+
+def test_canvas_developer_key_json(tool):
+    server = tool()
+    config = requests.get(server.url + "/lti/canvas.json", timeout=10).json()
+    assert config["oidc_initiation_url"] == server.url + "/lti/login"
+    assert config["target_link_uri"] == server.url + "/lti/launch"
+    assert config["public_jwk_url"] == server.url + "/lti/jwks"
+    assert {"https://purl.imsglobal.org/spec/lti-ags/scope/score",
+            "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+            "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"} <= set(config["scopes"])
+    (extension,) = config["extensions"]
+    assert extension["privacy_level"] == "public" and extension["platform"] == "canvas.instructure.com"
+    placements = {p["placement"]: p for p in extension["settings"]["placements"]}
+    assert set(placements) == {"assignment_selection", "link_selection"}
+    assert all(p["message_type"] == "LtiDeepLinkingRequest" for p in placements.values())
+    # what Canvas will call must really answer: the JWKS the key points to
+    assert requests.get(config["public_jwk_url"], timeout=10).json()["keys"]
+
+
+def test_platform_without_deep_linking_is_told_why(lms, tool):
+    platform, server = lms("generic"), tool()
+    requests.post(platform.url + "/_config", json={"messages_style": "no_deep_linking"}, timeout=10)
+    page = begin(platform, server)
+    assert page.status_code == 400 and "Deep Linking" in page.text
     assert registrations(server) == [] and platform_state(platform)["clients"] == {}

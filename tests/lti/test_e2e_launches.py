@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from xblock_plchoice.core.activity import default_choice_definition
 
-from .platform_fixtures import Browser, connect, launch_config, lms, platform_state, tool  # noqa: F401
+from .platform_fixtures import Browser, connect, launch_config, platform_state
 
 
 def test_learner_and_instructor_launch_of_a_deep_linked_activity(lms, tool):

@@ -10,7 +10,7 @@ from lti_tool.lti.launch_context import LaunchContext
 from lti_tool.lti.launch_storage import DbLaunchStore
 from xblock_plchoice.core.activity import default_choice_definition
 
-from .platform_fixtures import Browser, connect, launch_config, lms, platform_state, tool  # noqa: F401
+from .platform_fixtures import Browser, connect, launch_config, platform_state
 from .test_ags_scores import review, scores_at_least, submit_work
 
 

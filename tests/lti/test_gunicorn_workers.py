@@ -68,7 +68,8 @@ def test_login_on_one_worker_launch_on_the_other(tmp_path, jwks_server, storage)
     env = {**os.environ, "PLCHOICE_DATA_DIR": str(tmp_path / "data"), "PLCHOICE_BASE_URL": base,
            "PLCHOICE_SECRET_KEY": "workers", "PLCHOICE_COOKIE_SECURE": "false", "PYTHONPATH": str(ROOT),
            "PLCHOICE_REDIS_URL": redis.url if redis else ""}
-    setup_app = create_app({"DATA_DIR": env["PLCHOICE_DATA_DIR"], "BASE_URL": base, "SECRET_KEY": "workers"})
+    setup_app = create_app({"DATA_DIR": env["PLCHOICE_DATA_DIR"], "BASE_URL": base, "SECRET_KEY": "workers",
+                            "OUTBOX_WORKER": False})  # only registers the platform: no delivery thread here
     platform = TestPlatform(jwks=jwks_server, key=shared_key("platform"))
     platform.register(setup_app)
     setup_app.extensions["plchoice"].engine.dispose()

@@ -13,7 +13,7 @@ from lti_tool.lti.launch_context import LaunchContext
 from lti_tool.lti.launch_storage import DbLaunchStore
 from xblock_plchoice.core.activity import default_choice_definition
 
-from .platform_fixtures import Browser, connect, launch_config, lms, platform_state, tool  # noqa: F401
+from .platform_fixtures import Browser, connect, launch_config, platform_state
 from .test_ags_scores import submit_work
 
 
@@ -58,3 +58,50 @@ def test_no_roster_claim_is_a_clear_error(lms, tool):
     with server.sessions()() as session, pytest.raises(nrps.NrpsUnavailable) as raised:
         nrps.not_started_members(context, context.activity_key, SqlStore(session), session)
     assert raised.value.status == 502 and "roster" in raised.value.render()
+
+
+def test_staff_queue_over_http_lists_who_has_not_started(lms, tool):
+    """``POST /api/queue`` as the instructor: the queue, plus the roster's learners with no work yet."""
+    platform, server = lms("canvas"), tool()
+    connect(platform, server)
+    teacher = Browser(platform, server, "instructor-1")
+    link = teacher.deep_link(default_choice_definition())
+    learner_page = submit_work(Browser(platform, server, "learner-1"), link["id"])
+    staff_page = teacher.launch("link", link=link["id"]).text
+    queue = teacher.api(staff_page, "queue", {})
+    assert queue.status_code == 200, queue.text
+    body = queue.json()
+    assert [item["learner_id"] for item in body["items"]] == ["learner-1"]
+    assert body["not_started"] == [
+        {"learner_id": "learner-3", "display_name": "Noor Newcomer", "email": "noor@example.edu",
+         "status": "not_started"},
+        {"learner_id": "learner-2", "display_name": "Sam Student", "email": "sam@example.edu",
+         "status": "not_started"}]
+    assert "roster_notice" not in body
+    assert Browser(platform, server, "learner-1").api(learner_page, "queue", {}).status_code == 403
+
+
+def test_staff_queue_says_why_the_roster_is_missing_when_the_platform_is_down(lms, tool):
+    platform, server = lms("generic"), tool()
+    connect(platform, server)
+    teacher = Browser(platform, server, "instructor-1")
+    link = teacher.deep_link(default_choice_definition())
+    staff_page = teacher.launch("link", link=link["id"]).text
+    platform.stop()  # the token and membership endpoints are gone; the launch stays valid in the tool
+    queue = teacher.api(staff_page, "queue", {})
+    assert queue.status_code == 200, queue.text  # the queue itself still works
+    body = queue.json()
+    assert body["items"] == [] and body["not_started"] == []
+    assert "roster could not be loaded" in body["roster_notice"]
+
+
+def test_no_roster_claim_means_no_not_started_list(app, platform):
+    """A launch without the NRPS claim (the in-process test platform sends none) gets the plain queue."""
+    from .conftest import api_headers, launch_config
+
+    client = app.test_client()
+    response, _, _ = platform.launch(client, roles=["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"])
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    queue = client.post("/api/queue", json={}, headers=api_headers(launch_config(response)))
+    assert queue.status_code == 200, queue.json
+    assert "items" in queue.json and "not_started" not in queue.json and "roster_notice" not in queue.json

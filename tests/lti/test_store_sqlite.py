@@ -40,7 +40,12 @@ class TestSqliteStore(StoreContract):
         first, second = self.make_store(), self.make_store()
         with first.atomic():
             first.save_record(record("bob", status="chosen"), 0)
-        a, b = first.get_record("act-1", "bob"), second.get_record("act-1", "bob")
+        # Each read ends its transaction, as a request does before another one reads: on SQLite a
+        # transaction begins IMMEDIATE (holds the write lock), so two open ones in one thread would wait.
+        a = first.get_record("act-1", "bob")
+        first.session.commit()
+        b = second.get_record("act-1", "bob")
+        second.session.commit()
         a.version = b.version = 2
         with first.atomic():
             first.save_record(a, 1)

@@ -1,8 +1,10 @@
 // The review queue: paged, filtered by status and option. Choosing a row opens the review
-// panel under the table and moves focus to it; after a review the queue reloads.
+// panel under the table and moves focus to it; after a review the queue reloads. In the LTI
+// home the queue also lists enrolled learners who have not started (from the course roster).
 
 import { clear, field, formatDate, h, section } from '../dom.js';
 import { STATUSES, statusLabel } from '../labels.js';
+import { renderNotStarted } from './not_started.js';
 import { renderReviewPanel } from './review_panel.js';
 
 const PAGE_SIZE = 20;
@@ -22,7 +24,8 @@ export function renderQueue(ctx) {
     field(t('Status'), status), field(t('Option'), option), apply);
   const results = h('div', { class: 'plc-queue-results' });
   const panel = h('div', { class: 'plc-review-slot' });
-  sec.append(filters, results, panel);
+  const roster = h('div', { class: 'plc-roster-slot' });
+  sec.append(filters, results, panel, roster);
 
   const load = async (button, focusResults) => {
     const data = await ctx.run(button, () => ctx.transport.call('queue', {
@@ -40,6 +43,9 @@ export function renderQueue(ctx) {
     }));
     const pages = pager(ctx, data, (page, btn) => { q.page = page; load(btn, true); });
     if (pages) results.appendChild(pages);
+    const notStarted = renderNotStarted(ctx, data);
+    clear(roster);
+    if (notStarted) roster.appendChild(notStarted);
     ctx.announce(t('Learners found: %(count)s', { count: data.total }));
     if (focusResults) {
       const caption = results.querySelector('caption');
