@@ -40,10 +40,10 @@ from lti_tool.lti.launch_errors import LtiError
 from lti_tool.services import services
 from lti_tool.web.i18n import catalog_messages, direction, gettext_for
 from lti_tool.web.security import remember_launch, require_csrf
-from xblock_plchoice.blocks.olx import MAX_OLX_BYTES, parse_definition_xml
 from xblock_plchoice.core.activity import default_choice_definition, default_reflection_definition, parse_activity
 from xblock_plchoice.core.errors import ValidationError
 from xblock_plchoice.core.i18n import gettext_noop as _
+from xblock_plchoice.core.olx import MAX_OLX_BYTES, parse_definition_xml
 
 bp = Blueprint("deep_linking", __name__, url_prefix="/lti/deep-link")
 

@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 from workbench.runtime import WorkbenchRuntime
 
-from xblock_plchoice.blocks import olx
+from xblock_plchoice.core import olx
 from xblock_plchoice.core.activity import default_choice_definition, parse_activity
 
 from .helpers import Harness

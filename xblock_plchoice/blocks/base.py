@@ -11,12 +11,12 @@ from xblock.core import XBlock
 from xblock.exceptions import DisallowedFileError
 from xblock.fields import Dict, Float, Scope, String
 
+from ..core import olx
 from ..core.activity import default_choice_definition, parse_activity
 from ..core.context import Actor, Context, Limits, NullGradeSink
 from ..core.errors import PLChoiceError, ValidationError
 from ..core.i18n import gettext_noop as _
 from ..core.protocol import COMMANDS, dispatch
-from . import olx
 from .handlers import CommandHandlersMixin
 from .i18n import BlockTranslator
 from .rendering import FILE_ID_SLOT, build_fragment

@@ -1,7 +1,7 @@
 """OLX for activity definitions: readable XML in, the definition dict out, and back.
 
-Pure lxml (no XBlock or Django import) so the LTI tool's deep-linking import can
-reuse it. Parsing is safe: no DTDs, no entity expansion, no network; a document
+Pure lxml (no XBlock or Django import): the XBlocks and the LTI tool's deep-linking import
+share it. Parsing is safe: no DTDs, no entity expansion, no network; a document
 that declares a DOCTYPE or ENTITY is refused with a message, which stops XXE and
 "billion laughs" before lxml ever sees the declarations.
 
@@ -25,8 +25,8 @@ from typing import Any
 
 from lxml import etree
 
-from ..core.errors import ValidationError
-from ..core.i18n import gettext_noop as _
+from .errors import ValidationError
+from .i18n import gettext_noop as _
 
 #: Tag -> activity kind. ``activity`` (with a ``kind`` attribute) is the LTI tool's generic root.
 TAG_KINDS = {"plchoice": "choice", "plreflection": "reflection"}
