@@ -8,32 +8,17 @@ parameters, rendered in the reader's language by the error page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
+from xblock_plchoice.core.errors import PLChoiceError
 from xblock_plchoice.core.i18n import gettext_noop as _
 
 
-class LtiError(Exception):
+class LtiError(PLChoiceError):
+    """A refused LTI request: the core's error shape (code, status, translatable message) plus a page title."""
+
     code = "lti_error"
     status = 400
     title = _("This launch could not be completed")
     default_message = _("The LTI request was not valid.")
-
-    def __init__(self, message: str | None = None, **params: Any) -> None:
-        self.message = message or self.default_message
-        self.params = params
-        super().__init__(self.message % params if params else self.message)
-
-    def render(self, gettext: Callable[[str], str] = lambda s: s) -> str:
-        text = gettext(self.message)
-        try:
-            return text % self.params if self.params else text
-        except (KeyError, ValueError, TypeError):  # a broken translation must not hide the reason
-            return self.message % self.params if self.params else self.message
-
-    def to_dict(self, gettext: Callable[[str], str] = lambda s: s) -> dict[str, Any]:
-        return {"error": self.code, "message": self.render(gettext)}
 
 
 # --- OIDC login -------------------------------------------------------------------
