@@ -101,20 +101,23 @@ def workbench(template_db, tmp_path):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API runs an asyncio loop in this thread while it is
+# open, and the Django tests that run later in the same pytest process refuse to touch the database
+# from a thread with a running loop (SynchronousOnlyOperation). Each module opens and closes its own.
+@pytest.fixture(scope="module")
 def playwright_instance():
     with sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance):
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
     yield browser
     browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def media_browser(playwright_instance):
     """Chromium with a fake microphone and camera that are granted without a prompt."""
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS + MEDIA_ARGS)
