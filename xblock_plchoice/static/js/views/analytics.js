@@ -25,8 +25,18 @@ function num(ctx, value, digits = 2) {
   return Number(value).toLocaleString(ctx.lang || undefined, { maximumFractionDigits: digits });
 }
 
+function reflectionSummary(ctx, data) {
+  const { t } = ctx;
+  const r = data.reflections || {};
+  return h('p', { 'data-testid': 'analytics-reflections' },
+    t('Reflections before the work: %(before)s; after feedback: %(after)s; shared with staff: %(shared)s', {
+      before: num(ctx, r.before, 0), after: num(ctx, r.after, 0), shared: num(ctx, r.shared, 0),
+    }));
+}
+
 function tables(ctx, data) {
   const { t } = ctx;
+  if (ctx.state.activity.kind === 'reflection') return [reflectionSummary(ctx, data)];
   const options = data.options || [];
   const criteria = data.criteria || [];
   const out = [];
@@ -64,5 +74,6 @@ function tables(ctx, data) {
       redirected: num(ctx, data.proposals.redirected, 0),
     })));
   }
+  out.push(reflectionSummary(ctx, data));
   return out;
 }

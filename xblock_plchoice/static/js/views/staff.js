@@ -17,10 +17,13 @@ export function renderStaff(ctx, body) {
   if (activity.kind === 'choice') {
     body.appendChild(renderQueue(ctx));
     if (activity.allow_proposals || (staff && staff.pending_proposals)) body.appendChild(renderProposals(ctx));
-    body.appendChild(renderAnalytics(ctx));
   }
-  body.appendChild(h('p', { class: 'plc-export' },
-    h('a', { href: ctx.transport.exportUrl(), class: 'plc-button', download: '' }, t('Download all attempts (CSV)'))));
+  // Reflection activities have no attempts to export; their staff see how many reflect and share.
+  body.appendChild(renderAnalytics(ctx));
+  if (activity.kind === 'choice') {
+    body.appendChild(h('p', { class: 'plc-export' },
+      h('a', { href: ctx.transport.exportUrl(), class: 'plc-button', download: '' }, t('Download all attempts (CSV)'))));
+  }
 }
 
 function countsView(ctx, staff) {
