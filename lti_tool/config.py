@@ -36,6 +36,9 @@ class Settings:
     max_upload_bytes: int = 210 * 1024 * 1024
     testing: bool = False
     # AGS outbox (lti_tool.lti.outbox): None = a delivery thread in each web worker, except in TESTING apps.
+    # Dynamic registration: comma-separated platform hosts allowed to register ("moodle.example.edu",
+    # or ".example.edu" for every host under it). Empty: any platform may ask (an admin still confirms).
+    registration_allowed_hosts: str = ""
     outbox_worker: bool | None = None
     outbox_backoff_base: float = 2.0  # seconds before the first retry; doubles per try (with jitter)
     outbox_backoff_max: float = 900.0  # longest wait between tries

@@ -118,6 +118,21 @@ def issuer_matches(issuer: str, config_url: str) -> bool:
         (conf.hostname or "").endswith(".instructure.com")
 
 
+def host_allowed(issuer: str, allowed: str) -> bool:
+    """Is the issuer's host in ``PLCHOICE_REGISTRATION_ALLOWED_HOSTS`` (empty: every host is)?"""
+    patterns = [p.strip().lower() for p in allowed.split(",") if p.strip()]
+    if not patterns:
+        return True
+    host = (urlsplit(issuer).hostname or "").lower()
+    return any(host == p or (p.startswith(".") and host.endswith(p)) for p in patterns)
+
+
+def _check_allowed(config: dict[str, Any]) -> None:
+    if not host_allowed(config["issuer"], services().settings.registration_allowed_hosts):
+        raise _error(_("This tool does not accept registrations from %(issuer)s. Ask its administrator to add "
+                       "the platform's host to PLCHOICE_REGISTRATION_ALLOWED_HOSTS."), 403, issuer=config["issuer"])
+
+
 def fetch_configuration(config_url: str, token: str) -> dict[str, Any]:
     config = _get_json("GET", _check_url(config_url, "openid_configuration"), token)
     issuer = config.get("issuer")
@@ -199,6 +214,7 @@ def start() -> Response:
         raise _error(_("Open this page from your LMS's dynamic registration screen: the openid_configuration "
                        "parameter is missing."))
     config = fetch_configuration(config_url, token)
+    _check_allowed(config)
     platform = config.get(PLATFORM_CONFIG) or {}
     signed = _serializer().dumps({"openid_configuration": config_url, "registration_token": token})
     return _render("registration/confirm.html", signed=signed, issuer=config["issuer"],
@@ -214,6 +230,7 @@ def finish() -> Response:
         raise _error(_("This registration form has expired or was changed. Start the registration again from "
                        "your LMS.")) from exc
     config = fetch_configuration(data["openid_configuration"], data["registration_token"])
+    _check_allowed(config)
     answer = _get_json("POST", config["registration_endpoint"], data["registration_token"],
                        json=registration_request(config))
     client_id = answer.get("client_id")

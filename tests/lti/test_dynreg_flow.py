@@ -131,3 +131,20 @@ def test_platform_without_deep_linking_is_told_why(lms, tool):
     page = begin(platform, server)
     assert page.status_code == 400 and "Deep Linking" in page.text
     assert registrations(server) == [] and platform_state(platform)["clients"] == {}
+
+
+def test_allow_list_refuses_other_platforms_and_stores_nothing(lms, tool):
+    from lti_tool.lti.dynamic_registration import host_allowed
+
+    assert host_allowed("https://moodle.example.edu", "")
+    assert host_allowed("https://moodle.example.edu", ".example.edu, lms.other.org")
+    assert not host_allowed("https://moodle.example.edu.evil.org", ".example.edu")
+    assert not host_allowed("https://evil.org", "moodle.example.edu")
+    platform = lms("moodle")
+    server = tool(PLCHOICE_REGISTRATION_ALLOWED_HOSTS="lms.example.edu")
+    page = begin(platform, server)
+    assert page.status_code == 403 and "PLCHOICE_REGISTRATION_ALLOWED_HOSTS" in page.text
+    assert registrations(server) == [] and platform_state(platform)["clients"] == {}
+    allowed = tool(PLCHOICE_REGISTRATION_ALLOWED_HOSTS="127.0.0.1")
+    assert confirm(allowed, begin(platform, allowed)).status_code == 200
+    assert len(registrations(allowed)) == 1
