@@ -34,6 +34,10 @@ class Settings:
     state_ttl: int = 600  # how long a login may take before its launch
     cookie_secure: bool = True  # SameSite=None requires Secure; off only for plain-http development
     max_upload_bytes: int = 210 * 1024 * 1024
+    # Evidence limits per kind (the XBlock reads the same names from XBLOCK_SETTINGS).
+    file_max_bytes: int = 20 * 1024 * 1024
+    audio_max_bytes: int = 50 * 1024 * 1024
+    video_max_bytes: int = 200 * 1024 * 1024
     testing: bool = False
     # AGS outbox (lti_tool.lti.outbox): None = a delivery thread in each web worker, except in TESTING apps.
     # Dynamic registration: comma-separated platform hosts allowed to register ("moodle.example.edu",

@@ -140,3 +140,22 @@ def test_staff_export_streams_csv(app, platform):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.is_streamed
     assert "learner-1" in response.get_data(as_text=True)
+
+
+def test_upload_limits_come_from_settings_and_oversized_or_hostile_files_store_nothing(make_app, platform_factory):
+    app = make_app(FILE_MAX_BYTES=1024)
+    platform = platform_factory(app)
+    client, config = launched(app, platform)
+    headers = api_headers(config)
+    assert client.post("/api/choose", json={"option_id": "write"}, headers=headers).status_code == 200
+    big = client.post("/api/upload", data={"kind": "file", "file": (io.BytesIO(b"%PDF-1.7" + b"x" * 5000), "b.pdf")},
+                      headers=headers, content_type="multipart/form-data")
+    assert big.status_code == 413 and big.json["error"] == "file_too_large" and "1.0 KB" in big.json["message"]
+    html = client.post("/api/upload", data={"kind": "file", "file": (io.BytesIO(b"<script>x</script>"), "a.pdf")},
+                       headers=headers, content_type="multipart/form-data")
+    assert html.status_code == 415 and html.json["error"] == "unsupported_file"
+    blobs = app.extensions["plchoice"].blobs.root
+    assert not any(p.is_file() for p in blobs.rglob("*"))
+    ok = client.post("/api/upload", data={"kind": "file", "file": (io.BytesIO(b"%PDF-1.7 small"), "s.pdf")},
+                     headers=headers, content_type="multipart/form-data")
+    assert ok.status_code == 200
