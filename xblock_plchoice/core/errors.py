@@ -85,6 +85,12 @@ class PermissionDenied(PLChoiceError):
     default_message = _("You do not have permission to do that.")
 
 
+class MethodNotAllowed(PLChoiceError):
+    code = "method_not_allowed"
+    status = 405
+    default_message = _("Send this request with POST.")
+
+
 class NotFound(PLChoiceError):
     code = "not_found"
     status = 404
