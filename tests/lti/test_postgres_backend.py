@@ -7,42 +7,22 @@ import threading
 import pytest
 
 from lti_tool.cli import main as cli_main
-from lti_tool.db import migrate
-from lti_tool.db.session import make_engine, make_sessionmaker
-from lti_tool.db.store import FileBlobStore, SqlStore
+from lti_tool.db.store import SqlStore
 from lti_tool.lti.launch_storage import DbLaunchStore
-from tests.core.store_contract import StoreContract, record
+from tests.core.store_contract import record
 
 from .conftest import api_headers, launch_config, launch_rows
 from .helpers.keys import shared_key
 from .helpers.platform import TestPlatform
+from .sql_store_harness import SqlStoreContract
 
 pytestmark = pytest.mark.postgres
 
 
-class TestPostgresStore(StoreContract):
-    @pytest.fixture(autouse=True)
-    def _database(self, postgres_url, tmp_path):
-        self.engine = make_engine(postgres_url)
-        migrate.upgrade(self.engine)
-        self.sessions = make_sessionmaker(self.engine)
-        self.blob_root = tmp_path / "blobs"
-        self.opened = []
-        yield
-        for session in self.opened:
-            session.close()
-        self.engine.dispose()
-
-    def make_store(self):
-        session = self.sessions()
-        self.opened.append(session)
-        return SqlStore(session)
-
-    def make_blobs(self):
-        return FileBlobStore(self.blob_root)
-
-    def blob_paths(self, blobs) -> set:
-        return {str(p.relative_to(blobs.root)) for p in blobs.root.rglob("*") if p.is_file()}
+class TestPostgresStore(SqlStoreContract):
+    @pytest.fixture
+    def database_url(self, postgres_url):
+        return postgres_url
 
     def test_counters_from_many_threads_add_up(self):
         def bump():

@@ -6,35 +6,16 @@ import threading
 
 import pytest
 
-from lti_tool.db import migrate
-from lti_tool.db.session import make_engine, make_sessionmaker
-from lti_tool.db.store import FileBlobStore, SqlStore
-from tests.core.store_contract import StoreContract, record
+from lti_tool.db.store import SqlStore
+from tests.core.store_contract import record
+
+from .sql_store_harness import SqlStoreContract
 
 
-class TestSqliteStore(StoreContract):
-    @pytest.fixture(autouse=True)
-    def _database(self, tmp_path):
-        self.engine = make_engine(f"sqlite:///{tmp_path / 'store.sqlite3'}")
-        migrate.upgrade(self.engine)
-        self.sessions = make_sessionmaker(self.engine)
-        self.blob_root = tmp_path / "blobs"
-        self.opened = []
-        yield
-        for session in self.opened:
-            session.close()
-        self.engine.dispose()
-
-    def make_store(self):
-        session = self.sessions()
-        self.opened.append(session)
-        return SqlStore(session)
-
-    def make_blobs(self):
-        return FileBlobStore(self.blob_root)
-
-    def blob_paths(self, blobs) -> set:
-        return {str(p.relative_to(blobs.root)) for p in blobs.root.rglob("*") if p.is_file()}
+class TestSqliteStore(SqlStoreContract):
+    @pytest.fixture
+    def database_url(self, tmp_path):
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
 
     def test_two_sessions_conflict_on_the_same_version(self):
         first, second = self.make_store(), self.make_store()
