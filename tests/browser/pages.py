@@ -114,3 +114,24 @@ def tab_to(page: Page, want: str, limit: int = 80) -> str:
             return here
         seen.append(here)
     raise AssertionError(f"never reached {want!r} by Tab; passed: {seen}")
+
+
+PROGRESS_RECORDER = """() => {
+    window.__progress = [];
+    const watch = (bar) => new MutationObserver(() => window.__progress.push(Number(bar.value)))
+        .observe(bar, { attributes: true, attributeFilter: ['value'] });
+    document.querySelectorAll('.plc-uploader-file progress').forEach(watch);
+}"""
+
+
+def upload_with_visible_progress(page: Page, root: Locator, name: str, data: bytes) -> list[float]:
+    """Upload on a throttled network (100 KB/s up) and return the progress bar's values as it moved."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 20, "downloadThroughput": -1,
+                                                  "uploadThroughput": 100 * 1024})
+    page.evaluate(PROGRESS_RECORDER)
+    upload_file(page, root, name, data)
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
+                                                  "uploadThroughput": -1})
+    return page.evaluate("window.__progress")

@@ -7,16 +7,21 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .pages import UNIT, choose, open_block, rate_all, review_latest, save_reflection, section, submit, upload_file
+from .pages import (
+    UNIT,
+    choose,
+    open_block,
+    rate_all,
+    review_latest,
+    save_reflection,
+    section,
+    submit,
+    upload_with_visible_progress,
+)
 
 pytestmark = pytest.mark.browser
 
-PROGRESS_RECORDER = """() => {
-    window.__progress = [];
-    const watch = (bar) => new MutationObserver(() => window.__progress.push(Number(bar.value)))
-        .observe(bar, { attributes: true, attributeFilter: ['value'] });
-    document.querySelectorAll('.plc-uploader-file progress').forEach(watch);
-}"""
+
 
 
 def test_learner_and_staff_complete_the_loop(workbench, new_page):
@@ -28,16 +33,8 @@ def test_learner_and_staff_complete_the_loop(workbench, new_page):
     evidence.get_by_label("Your written evidence").fill("Plants capture light in chlorophyll.")
     expect(evidence.locator(".plc-counter")).to_contain_text("36")
 
-    # Slow the upload so the progress bar has to move through intermediate values.
-    cdp = learner.context.new_cdp_session(learner)
-    cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 20, "downloadThroughput": -1,
-                                                  "uploadThroughput": 100 * 1024})
-    learner.evaluate(PROGRESS_RECORDER)
-    upload_file(learner, root, "notes.txt", b"chlorophyll absorbs light\n" * 12000)
-    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
-                                                  "uploadThroughput": -1})
-    values = learner.evaluate("window.__progress")
+    # The progress bar has to move through intermediate values on a slow upload.
+    values = upload_with_visible_progress(learner, root, "notes.txt", b"chlorophyll absorbs light\n" * 12000)
     assert values and values[-1] == 100, values
     assert any(0 < v < 100 for v in values), f"no intermediate progress: {values}"
     expect(evidence.locator(".plc-uploader-file .plc-progress-text")).to_have_text("Upload complete.")

@@ -16,17 +16,12 @@ from tests.lti.platform_fixtures import Browser, platform_state, wait_for
 from xblock_plchoice.core.activity import default_choice_definition
 
 from .lti_fixtures import launch_url
-from .pages import choose, rate_all, section, submit, upload_file
+from .pages import choose, rate_all, section, submit, upload_with_visible_progress
 
 pytestmark = pytest.mark.browser
 pytest_plugins = ("tests.browser.lti_fixtures",)  # servers, blocked_cookies_context
 
-PROGRESS_RECORDER = """() => {
-    window.__progress = [];
-    const watch = (bar) => new MutationObserver(() => window.__progress.push(Number(bar.value)))
-        .observe(bar, { attributes: true, attributeFilter: ['value'] });
-    document.querySelectorAll('.plc-uploader-file progress').forEach(watch);
-}"""
+
 
 
 def open_launch(page: Page, url: str) -> Locator:
@@ -66,16 +61,8 @@ def test_learner_and_instructor_loop_through_lti_launches(servers, new_page):
     evidence = section(root, "evidence")
     evidence.get_by_label("Your written evidence").fill("Plants capture light in chlorophyll.")
 
-    # Throttle the upload so the progress bar has to pass through intermediate values.
-    cdp = learner.context.new_cdp_session(learner)
-    cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 20, "downloadThroughput": -1,
-                                                  "uploadThroughput": 100 * 1024})
-    learner.evaluate(PROGRESS_RECORDER)
-    upload_file(learner, root, "notes.txt", b"chlorophyll absorbs light\n" * 12000)
-    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
-                                                  "uploadThroughput": -1})
-    values = learner.evaluate("window.__progress")
+    # The progress bar has to move through intermediate values on a slow upload.
+    values = upload_with_visible_progress(learner, root, "notes.txt", b"chlorophyll absorbs light\n" * 12000)
     assert values and values[-1] == 100, values
     assert any(0 < v < 100 for v in values), f"no intermediate progress: {values}"
     expect(evidence.locator(".plc-uploader-file .plc-progress-text")).to_have_text("Upload complete.")
