@@ -19,6 +19,7 @@ def test_reflection_staff_sees_counts_not_a_csv_link(workbench, new_page):
     staff = new_page()
     root = open_block(staff, workbench.scenario(REFLECTION_ONLY, "staff"), ".plchoice-plreflection")
     expect(root.get_by_role("link", name="Download all attempts (CSV)")).to_have_count(0)
+    expect(root.get_by_label("Learners by status")).to_have_count(0)
     root.get_by_role("button", name="Show analytics").click()
     expect(root.get_by_test_id("analytics-reflections")).to_have_text(
         "Reflections before the work: 1; after feedback: 1; shared with staff: 1")

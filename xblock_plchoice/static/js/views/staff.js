@@ -13,7 +13,8 @@ export function renderStaff(ctx, body) {
   body.appendChild(h('header', { class: 'plc-header' },
     h('h2', { class: 'plc-title', tabindex: '-1', 'data-focus': 'top', dir: 'auto' }, activity.title),
     activity.objective ? h('p', { class: 'plc-objective' }, h('strong', null, t('Learning goal:')), ' ', bidi(activity.objective)) : null,
-    staff ? countsView(ctx, staff) : null));
+    // Reflection activities keep no per-learner records, so status counts would only ever read 0.
+    staff && activity.kind === 'choice' ? countsView(ctx, staff) : null));
   if (activity.kind === 'choice') {
     body.appendChild(renderQueue(ctx));
     if (activity.allow_proposals || (staff && staff.pending_proposals)) body.appendChild(renderProposals(ctx));
