@@ -74,12 +74,11 @@ def submit(root: Locator) -> None:
     expect(section(root, "attempts")).to_be_visible()
 
 
-def review_latest(page: Page, url: str, level_label: str, feedback: str, decision_label: str) -> Locator:
-    """As staff: open the first submitted learner, rate every criterion, decide."""
-    root = open_block(page, url)
+def review_first(root: Locator, level_label: str, feedback: str, decision_label: str) -> None:
+    """As staff in an open block: review the first learner in the queue, rate every criterion, decide."""
     queue = section(root, "queue")
     queue.locator("[data-testid=queue] tbody button").first.click()
-    panel = root.locator("[data-testid=review-panel]")
+    panel = root.get_by_test_id("review-panel")
     expect(panel).to_be_visible()
     form = panel.locator(".plc-review-form")
     for fieldset in form.locator("fieldset[data-criterion]").all():
@@ -88,6 +87,12 @@ def review_latest(page: Page, url: str, level_label: str, feedback: str, decisio
     form.get_by_role("radio", name=decision_label).check()
     form.locator("button[type=submit]").click()
     expect(panel).to_have_count(0)
+
+
+def review_latest(page: Page, url: str, level_label: str, feedback: str, decision_label: str) -> Locator:
+    """As staff: open the block, review the first submitted learner."""
+    root = open_block(page, url)
+    review_first(root, level_label, feedback, decision_label)
     return root
 
 

@@ -16,7 +16,7 @@ from tests.lti.platform_fixtures import Browser, platform_state, wait_for
 from xblock_plchoice.core.activity import default_choice_definition
 
 from .lti_fixtures import launch_url
-from .pages import choose, rate_all, section, submit, upload_with_visible_progress
+from .pages import choose, rate_all, review_first, section, submit, upload_with_visible_progress
 
 pytestmark = pytest.mark.browser
 pytest_plugins = ("tests.browser.lti_fixtures",)  # servers, blocked_cookies_context
@@ -30,20 +30,6 @@ def open_launch(page: Page, url: str) -> Locator:
     root = page.locator("#plchoice-root .plc")
     expect(root.locator("h2").first).to_be_visible()
     return root
-
-
-def review_first(root: Locator, level_label: str, feedback: str, decision_label: str) -> None:
-    queue = section(root, "queue")
-    queue.locator("[data-testid=queue] tbody button").first.click()
-    panel = root.get_by_test_id("review-panel")
-    expect(panel).to_be_visible()
-    form = panel.locator(".plc-review-form")
-    for fieldset in form.locator("fieldset[data-criterion]").all():
-        fieldset.get_by_role("radio", name=level_label).check()
-    form.get_by_label("Feedback for the learner").fill(feedback)
-    form.get_by_role("radio", name=decision_label).check()
-    form.locator("button[type=submit]").click()
-    expect(panel).to_have_count(0)
 
 
 def test_learner_and_instructor_loop_through_lti_launches(servers, new_page):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from lti_tool.db import migrate
@@ -32,6 +34,22 @@ class SqlStoreContract(StoreContract):
 
     def make_blobs(self):
         return FileBlobStore(self.blob_root)
+
+    def bump_from_threads(self, deltas: dict[str, float], per_thread: int, threads: int = 4) -> dict[str, float]:
+        """Bump ``deltas`` ``per_thread`` times from each of ``threads`` sessions at once; return the counters."""
+        def bump():
+            store = SqlStore(self.sessions())
+            for _ in range(per_thread):
+                with store.atomic():
+                    store.bump_counters("act-1", deltas)
+            store.session.close()
+
+        workers = [threading.Thread(target=bump) for _ in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return self.make_store().get_counters("act-1")
 
     def blob_paths(self, blobs) -> set:
         return {str(p.relative_to(blobs.root)) for p in blobs.root.rglob("*") if p.is_file()}

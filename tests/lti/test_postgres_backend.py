@@ -7,7 +7,6 @@ import threading
 import pytest
 
 from lti_tool.cli import main as cli_main
-from lti_tool.db.store import SqlStore
 from lti_tool.lti.launch_storage import DbLaunchStore
 from tests.core.store_contract import record
 
@@ -25,19 +24,7 @@ class TestPostgresStore(SqlStoreContract):
         return postgres_url
 
     def test_counters_from_many_threads_add_up(self):
-        def bump():
-            store = SqlStore(self.sessions())
-            for _ in range(25):
-                with store.atomic():
-                    store.bump_counters("act-1", {"chosen": 1, "submitted": 2})
-            store.session.close()
-
-        threads = [threading.Thread(target=bump) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert self.make_store().get_counters("act-1") == {"chosen": 100, "submitted": 200}
+        assert self.bump_from_threads({"chosen": 1, "submitted": 2}, per_thread=25) == {"chosen": 100, "submitted": 200}
 
     def test_concurrent_first_saves_conflict(self):
         first, second = self.make_store(), self.make_store()

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
-from lti_tool.db.store import SqlStore
 from tests.core.store_contract import record
 
 from .sql_store_harness import SqlStoreContract
@@ -36,19 +33,7 @@ class TestSqliteStore(SqlStoreContract):
                 second.save_record(b, 1)
 
     def test_counters_from_many_threads_add_up(self):
-        def bump():
-            store = SqlStore(self.sessions())
-            for _ in range(20):
-                with store.atomic():
-                    store.bump_counters("act-1", {"chosen": 1, "total": 0.5})
-            store.session.close()
-
-        threads = [threading.Thread(target=bump) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert self.make_store().get_counters("act-1") == {"chosen": 80, "total": 40}
+        assert self.bump_from_threads({"chosen": 1, "total": 0.5}, per_thread=20) == {"chosen": 80, "total": 40}
 
     def test_blob_paths_cannot_escape_the_root(self):
         from xblock_plchoice.core.errors import NotFound
