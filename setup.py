@@ -22,11 +22,13 @@ XBLOCK_REQUIRES = ["XBlock>=5.0", "web-fragments", "lxml", "edx-submissions>=3.7
 LTI_REQUIRES = [
     "Flask>=3.0", "PyLTI1p3==2.0.0", "SQLAlchemy>=2.0", "alembic>=1.13", "gunicorn>=22",
     "redis>=5", "psycopg[binary]>=3.1", "cryptography>=42", "requests>=2.31", "lxml",
+    "boto3>=1.34", "prometheus_client>=0.20",
 ]
 TEST_REQUIRES = [
     "pytest>=8", "hypothesis>=6.100", "ruff>=0.6", "xblock-sdk>=0.12", "XBlock[django]",
     "xblock-free-text-response", "playwright>=1.45", "axe-playwright-python>=0.1.4",
     "lti1p3platform==0.1.8", "setuptools<81", "babel>=2.14", "build", "psutil",
+    "moto[server]>=5",  # a real S3 API server on loopback for the blob store tests
     "flask-caching",  # the pylti1p3 example tool the LTI benchmark compares against uses it
 ]
 
