@@ -22,7 +22,7 @@ __all__ = ["PlatformState", "ToolClient", "create_app", "PlatformServer"]
 
 def create_app(issuer: str, shape: str = "generic") -> Flask:
     """The platform app for ``issuer`` (its own base URL), speaking as ``shape``."""
-    from . import dynreg, launches, services
+    from . import controls, dynreg, launches, services
     from .shapes import SHAPES
 
     if shape not in SHAPES:
@@ -32,6 +32,7 @@ def create_app(issuer: str, shape: str = "generic") -> Flask:
     app.register_blueprint(launches.bp)
     app.register_blueprint(services.bp)
     app.register_blueprint(dynreg.bp)
+    app.register_blueprint(controls.bp)
     return app
 
 
@@ -71,10 +72,6 @@ class PlatformServer:
 
     def register_tool(self, tool_url: str, client_id: str = "demo-client", **extra: Any) -> ToolClient:
         """Add the tool as a client here (the platform side of a manual registration)."""
-        from .shapes import deployment_id_for
+        from .controls import client_for_tool
 
-        base = tool_url.rstrip("/")
-        client = ToolClient(client_id=client_id, deployment_id=deployment_id_for(self.state.shape, client_id),
-                            login_url=base + "/lti/login", launch_url=base + "/lti/launch",
-                            jwks_url=base + "/lti/jwks", redirect_uris=[base + "/lti/launch"], **extra)
-        return self.state.add_client(client)
+        return client_for_tool(self.state, tool_url, client_id, **extra)
