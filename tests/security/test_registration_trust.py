@@ -139,6 +139,9 @@ def test_register_without_invite_is_refused_before_any_outbound_request(tool):
         assert "administrator" in page.text
         bare = requests.get(server.url + "/lti/register", timeout=30)
         assert_refused_for_invite(bare, "registration_invite_required")
+        arabic = requests.get(server.url + "/lti/register", headers={"Accept-Language": "ar"}, timeout=30)
+        assert_refused_for_invite(arabic, "registration_invite_required")
+        assert 'dir="rtl"' in arabic.text and "دعوة" in arabic.text  # the tool's own translated error page
         # a confirm form cannot be posted without one either
         posted = requests.post(server.url + "/lti/register", data={"registration": "x"}, timeout=30)
         assert 400 <= posted.status_code < 500
