@@ -242,6 +242,12 @@ def test_rogue_platform_reusing_a_real_client_id_is_refused_everywhere(lms, tool
     server.cli("platform", "add", "--issuer", issuer, "--client-id", "second-client", "--auth-login-url",
                issuer + "/auth", "--auth-token-url", issuer + "/token", "--key-set-url", issuer + "/jwks")
     assert sorted(r[1] for r in stored(server)) == sorted([real_client_id, "second-client"])
+    # Instructure's beta and test copies keep production's developer keys: one platform, three issuers
+    for canvas in ("https://canvas.instructure.com", "https://canvas.beta.instructure.com"):
+        server.cli("platform", "add", "--issuer", canvas, "--client-id", "10000000000001", "--auth-login-url",
+                   canvas + "/auth", "--auth-token-url", canvas + "/token", "--key-set-url", canvas + "/jwks")
+    assert [r[0] for r in stored(server) if r[1] == "10000000000001"] == [
+        "https://canvas.beta.instructure.com", "https://canvas.instructure.com"]
 
 
 # --- 5. two finishes racing on one invite ---------------------------------------------------------------
