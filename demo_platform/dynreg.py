@@ -117,7 +117,8 @@ def register():
 
 @bp.get("/dynreg/start")
 def start():
-    """The admin screen: paste the tool's registration URL, the platform frames it."""
+    """The admin screen: paste the tool's registration URL (PL Choice's is the invite URL that
+    ``plchoice-lti registration invite`` prints); the platform appends its parameters and frames it."""
     tool_url = request.args.get("tool_url", "")
     if not tool_url.startswith(("http://", "https://")):
         abort(400, "tool_url must be an http(s) URL.")

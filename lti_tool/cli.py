@@ -1,4 +1,5 @@
-"""``plchoice-lti``: set up the database and keys, register platforms, rotate keys, deliver grades.
+"""``plchoice-lti``: set up the database and keys, register platforms, invite registrations, rotate keys, deliver
+grades.
 
 Reads the same ``PLCHOICE_*`` variables as the app, so the CLI and the
 workers always talk to the same database.
@@ -10,13 +11,14 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlalchemy import Engine
 
 from .config import ConfigError, load_settings
 from .db import migrate
 from .db.session import make_engine, make_sessionmaker, session_scope
-from .lti import keys, registrations
+from .lti import invites, keys, registrations
 
 
 def _engine() -> Engine:
@@ -77,6 +79,55 @@ def cmd_platform_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def expiry_seconds(text: str) -> timedelta:
+    """``--expires-in``: whole seconds, at least 1, at most 30 days (an invite should not linger)."""
+    limit = int(invites.MAX_LIFETIME.total_seconds())
+    try:
+        seconds = int(text)
+    except ValueError:
+        seconds = 0
+    if not 1 <= seconds <= limit:
+        raise argparse.ArgumentTypeError(f"must be a whole number of seconds from 1 to {limit} (30 days), "
+                                         f"not {text!r}")
+    return timedelta(seconds=seconds)
+
+
+def cmd_registration_invite(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    engine = _engine()
+    with session_scope(make_sessionmaker(engine)) as session:
+        made = invites.create_invite(session, settings.base_url, args.expires_in)
+    print(f"Registration invite {made.id}: registers one platform, until {made.expires_at:%Y-%m-%d %H:%M} UTC.")
+    print("Paste this URL into Moodle's \"Tool URL\" or Canvas's \"LTI Registration\" (keep it private):")
+    print(made.url)  # last line: scripts take it with `tail -n 1`
+    return 0
+
+
+def cmd_registration_list(args: argparse.Namespace) -> int:
+    engine = _engine()
+    with session_scope(make_sessionmaker(engine)) as session:
+        rows = [invites.describe(i) for i in invites.list_invites(session)]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    elif not rows:
+        print("No invites. Make one with `plchoice-lti registration invite`.")
+    for row in rows if not args.json else []:
+        used = f"  by {row['issuer']} client_id={row['client_id']}" if row["issuer"] else ""
+        print(f"{row['id']}  {row['status']}  expires {row['expires_at']}{used}")
+    return 0
+
+
+def cmd_registration_revoke(args: argparse.Namespace) -> int:
+    engine = _engine()
+    with session_scope(make_sessionmaker(engine)) as session:
+        revoked = invites.revoke_invite(session, args.invite_id)
+    if not revoked:
+        print(f"No unused invite {args.invite_id} (see `plchoice-lti registration list-invites`).", file=sys.stderr)
+        return 1
+    print(f"Revoked invite {args.invite_id}: its URL no longer registers anything.")
+    return 0
+
+
 def cmd_keys_rotate(_args: argparse.Namespace) -> int:
     engine = _engine()
     with session_scope(make_sessionmaker(engine)) as session:
@@ -117,6 +168,19 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("--issuer", required=True)
     remove.add_argument("--client-id", required=True)
     remove.set_defaults(func=cmd_platform_remove)
+
+    invite_group = sub.add_parser("registration", help="invites for LTI dynamic registration")
+    rsub = invite_group.add_subparsers(dest="registration_command", required=True)
+    invite = rsub.add_parser("invite", help="print a single-use registration URL for one platform")
+    invite.add_argument("--expires-in", type=expiry_seconds, default=invites.DEFAULT_LIFETIME, metavar="SECONDS",
+                        help="how long the invite stays usable (default 7 days, at most 30 days)")
+    invite.set_defaults(func=cmd_registration_invite)
+    invite_list = rsub.add_parser("list-invites", help="show invites: open, spent (by which platform), expired")
+    invite_list.add_argument("--json", action="store_true")
+    invite_list.set_defaults(func=cmd_registration_list)
+    revoke = rsub.add_parser("revoke", help="withdraw an unused invite")
+    revoke.add_argument("invite_id", type=int)
+    revoke.set_defaults(func=cmd_registration_revoke)
 
     key = sub.add_parser("keys", help="manage the tool's signing keys")
     ksub = key.add_subparsers(dest="keys_command", required=True)

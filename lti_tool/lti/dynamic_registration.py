@@ -1,8 +1,10 @@
 """LTI Dynamic Registration 1.0 at ``/lti/register`` (Moodle 4.x, Canvas, any spec platform).
 
-The admin pastes our URL into the LMS; the LMS opens it (in an iframe or a
-window) with ``openid_configuration`` and ``registration_token``. We:
+The admin makes an invite (``plchoice-lti registration invite``, :mod:`lti_tool.lti.invites`)
+and pastes its URL into the LMS; the LMS opens it (in an iframe or a window) with
+``openid_configuration`` and ``registration_token`` appended. We:
 
+0. refuse without an open invite, before any request to the platform named in the URL;
 1. fetch the platform's OpenID configuration with the token as a Bearer
    credential (Canvas and Moodle both require it), and check its ``issuer``
    against the configuration URL (the configuration must live under the
@@ -15,7 +17,9 @@ window) with ``openid_configuration`` and ``registration_token``. We:
    messages the platform supports (``messages_supported`` as strings, as older
    Moodle sends them, or as objects with placements, as Canvas does);
 4. store the client id, and the deployment id when the platform returns one
-   (Moodle does; Canvas creates it when the admin enables the key), then post
+   (Moodle does; Canvas creates it when the admin enables the key), spending the
+   invite in the same transaction (a client id another issuer holds is refused and
+   leaves the invite unspent), then post
    ``{subject: 'org.imsglobal.lti.close'}`` so the LMS closes our page.
 """
 
@@ -30,9 +34,10 @@ import requests
 from flask import Blueprint, Response, render_template, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from lti_tool.db.session import session_scope
+from lti_tool.db.session import reader, session_scope
+from lti_tool.lti.invites import INVITE_PARAMETER, check_invite, spend_invite
 from lti_tool.lti.launch_errors import LtiError
-from lti_tool.lti.registrations import RegistrationError, add_registration
+from lti_tool.lti.registrations import CANVAS_CLOUD_ISSUERS, ClientIdTaken, RegistrationError, add_registration
 from lti_tool.lti.service_tokens import LINEITEM_READ_SCOPE, LINEITEM_SCOPE, NRPS_SCOPE, RESULT_READ_SCOPE, SCORE_SCOPE
 from lti_tool.services import services
 from lti_tool.web.i18n import direction, gettext_for, request_language
@@ -43,8 +48,6 @@ bp = Blueprint("dynamic_registration", __name__)
 PLATFORM_CONFIG = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 CANVAS_PRIVACY = "https://canvas.instructure.com/lti/privacy_level"
-CANVAS_CLOUD_ISSUERS = ("https://canvas.instructure.com", "https://canvas.beta.instructure.com",
-                        "https://canvas.test.instructure.com")
 WANTED_SCOPES = (LINEITEM_SCOPE, LINEITEM_READ_SCOPE, RESULT_READ_SCOPE, SCORE_SCOPE, NRPS_SCOPE)
 WANTED_PLACEMENTS = ("assignment_selection", "link_selection", "ContentArea")
 MAX_BODY = 512 * 1024
@@ -55,6 +58,14 @@ class RegistrationFailed(LtiError):
     code = "dynamic_registration"
     title = _("PL Choice could not be registered")
     default_message = _("The registration request was not valid.")
+
+
+class ClientIdConflict(RegistrationFailed):
+    code = "registration_client_taken"
+    status = 409
+    default_message = _("The platform %(issuer)s answered with client id %(client_id)s, which is already "
+                        "registered for %(other_issuer)s. A client id belongs to one platform, so nothing was "
+                        "stored and the invite is still unused. Tell the tool's administrator.")
 
 
 def _error(message: str, http_status: int = 400, **params: Any) -> RegistrationFailed:
@@ -206,8 +217,16 @@ def _render(template: str, status: int = 200, **values: Any) -> Response:
     return Response(body, status=status, mimetype="text/html")
 
 
+def _check_invite(secret: str) -> None:
+    """Refuse without an open invite; a read only (the POST spends it), before any outbound request."""
+    with session_scope(reader(services().sessions)) as session:
+        check_invite(session, secret)
+
+
 @bp.get("/lti/register")
 def start() -> Response:
+    invite = request.args.get(INVITE_PARAMETER, "")
+    _check_invite(invite)
     config_url = request.args.get("openid_configuration", "")
     token = request.args.get("registration_token", "")
     if not config_url:
@@ -216,7 +235,8 @@ def start() -> Response:
     config = fetch_configuration(config_url, token)
     _check_allowed(config)
     platform = config.get(PLATFORM_CONFIG) or {}
-    signed = _serializer().dumps({"openid_configuration": config_url, "registration_token": token})
+    signed = _serializer().dumps({"openid_configuration": config_url, "registration_token": token,
+                                  "invite": invite})
     return _render("registration/confirm.html", signed=signed, issuer=config["issuer"],
                    product=platform.get("product_family_code") or "", version=platform.get("version") or "",
                    request_body=registration_request(config))
@@ -229,6 +249,7 @@ def finish() -> Response:
     except BadSignature as exc:
         raise _error(_("This registration form has expired or was changed. Start the registration again from "
                        "your LMS.")) from exc
+    _check_invite(data.get("invite", ""))
     config = fetch_configuration(data["openid_configuration"], data["registration_token"])
     _check_allowed(config)
     answer = _get_json("POST", config["registration_endpoint"], data["registration_token"],
@@ -241,10 +262,13 @@ def finish() -> Response:
     deployments = [str(deployment_id)] if deployment_id not in (None, "") else []
     try:
         with session_scope() as session:
+            spend_invite(session, data["invite"], issuer=config["issuer"], client_id=client_id)
             add_registration(session, issuer=config["issuer"], client_id=client_id,
                              auth_login_url=config["authorization_endpoint"], auth_token_url=config["token_endpoint"],
                              key_set_url=config["jwks_uri"], audience=config.get("authorization_server") or None,
                              deployment_ids=deployments)
+    except ClientIdTaken as exc:
+        raise ClientIdConflict(issuer=exc.issuer, client_id=exc.client_id, other_issuer=exc.other_issuer) from exc
     except RegistrationError as exc:
         raise _error(_("The platform's registration could not be stored: %(detail)s"), detail=str(exc)) from exc
     return _render("registration/done.html", issuer=config["issuer"], client_id=client_id,

@@ -3,6 +3,10 @@
 Many client ids per issuer (Canvas uses one issuer for every customer), so a
 registration is found by (issuer, client id); deployments hang off their
 registration, so the same deployment id under another client is a different one.
+A client id, though, belongs to one platform: a second issuer claiming a client id
+already registered is refused (a rogue platform reusing a real one's client id),
+except among Instructure's cloud issuers, whose beta and test copies keep the
+production developer keys.
 """
 
 from __future__ import annotations
@@ -20,9 +24,23 @@ from lti_tool.db.models import Deployment, Registration
 
 from .keys import NoSigningKey, current_private_key, jwks
 
+CANVAS_CLOUD_ISSUERS = ("https://canvas.instructure.com", "https://canvas.beta.instructure.com",
+                        "https://canvas.test.instructure.com")
+
 
 class RegistrationError(ValueError):
     """A registration cannot be saved as given; the message says which field and why."""
+
+
+class ClientIdTaken(RegistrationError):
+    """The client id is already registered under another issuer."""
+
+    def __init__(self, client_id: str, issuer: str, other_issuer: str) -> None:
+        self.client_id, self.issuer, self.other_issuer = client_id, issuer, other_issuer
+        super().__init__(f"Client id {client_id!r} is already registered for {other_issuer}, so {issuer} cannot "
+                         f"use it: a client id belongs to one platform. Check the client id; if {other_issuer} "
+                         f"really is gone, remove it first with `plchoice-lti platform remove --issuer "
+                         f"{other_issuer} --client-id {client_id}`.")
 
 
 def _check_url(name: str, value: str) -> None:
@@ -34,6 +52,16 @@ def _check_url(name: str, value: str) -> None:
 def find_registration(session: Session, issuer: str, client_id: str) -> Registration | None:
     return session.scalars(select(Registration).options(selectinload(Registration.deployments))
                            .where(Registration.issuer == issuer, Registration.client_id == client_id)).first()
+
+
+def _same_platform(issuer: str, other: str) -> bool:
+    return issuer == other or {issuer.rstrip("/"), other.rstrip("/")} <= set(CANVAS_CLOUD_ISSUERS)
+
+
+def _check_client_id_free(session: Session, issuer: str, client_id: str) -> None:
+    for other in session.scalars(select(Registration.issuer).where(Registration.client_id == client_id)):
+        if not _same_platform(issuer, other):
+            raise ClientIdTaken(client_id, issuer, other)
 
 
 def find_deployment(session: Session, registration: Registration, deployment_id: str) -> Deployment | None:
@@ -50,6 +78,7 @@ def add_registration(session: Session, *, issuer: str, client_id: str, auth_logi
     for name, value in (("auth-login-url", auth_login_url), ("auth-token-url", auth_token_url),
                         ("key-set-url", key_set_url)):
         _check_url(name, value)
+    _check_client_id_free(session, issuer, client_id)
     registration = find_registration(session, issuer, client_id)
     if registration is None:
         registration = Registration(issuer=issuer, client_id=client_id, auth_login_url=auth_login_url,

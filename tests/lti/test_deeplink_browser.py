@@ -4,6 +4,8 @@ dynamic-registration driver receives the tool's close message."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
@@ -51,7 +53,8 @@ def test_instructor_adds_an_activity_with_the_shared_editor(lms, tool, page):
 
 def test_dynamic_registration_ends_with_the_close_message(lms, tool, page):
     platform, server = lms("moodle"), tool()
-    page.goto(f"{platform.url}/dynreg/start?tool_url={server.url}/lti/register")
+    invite = server.cli("registration", "invite").strip().splitlines()[-1]
+    page.goto(f"{platform.url}/dynreg/start?{urlencode({'tool_url': invite})}")
     frame = page.frame_locator("#dynreg-frame")
     frame.get_by_role("button", name="Register").click()
     page.wait_for_function("document.getElementById('dynreg-status').textContent.includes('finished')")

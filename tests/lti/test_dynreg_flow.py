@@ -1,6 +1,8 @@
 """LTI Dynamic Registration against the platform's registration endpoint, over HTTP: Moodle-shaped
 (``messages_supported`` as strings, deployment id returned) and Canvas-shaped (objects with
-placements, no deployment id yet); Bearer token on both calls; the issuer check; the close message."""
+placements, no deployment id yet); Bearer token on both calls; the issuer check; the close message.
+Each registration starts, as an administrator's does, from a ``plchoice-lti registration invite`` URL
+(who may register at all is tested in tests/security/test_registration_trust.py)."""
 
 from __future__ import annotations
 
@@ -14,9 +16,15 @@ from .platform_fixtures import Browser, parse_form, platform_state
 TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 
 
+def invite_url(server) -> str:
+    """A fresh single-use registration URL, as the administrator gets it from the CLI."""
+    return server.cli("registration", "invite").strip().splitlines()[-1]
+
+
 def begin(platform, server) -> requests.Response:
+    """The LMS opens the pasted invite URL with its two parameters appended."""
     grant = requests.post(platform.url + "/_registration_token", timeout=10).json()
-    return requests.get(server.url + "/lti/register", params=grant, timeout=30)
+    return requests.get(invite_url(server), params=grant, timeout=30)
 
 
 def registrations(server) -> list[dict]:
@@ -91,12 +99,13 @@ def test_issuer_that_does_not_own_the_configuration_url_is_refused(lms, tool):
 def test_missing_or_wrong_token_and_tampered_form(lms, tool):
     platform, server = lms("moodle"), tool()
     config_url = platform.url + "/mod/lti/openid-configuration.php"
-    wrong = requests.get(server.url + "/lti/register", params={"openid_configuration": config_url,
-                                                              "registration_token": "forged"}, timeout=30)
+    invite = invite_url(server)  # checked, not spent, by each of these refusals
+    wrong = requests.get(invite, params={"openid_configuration": config_url, "registration_token": "forged"},
+                         timeout=30)
     assert wrong.status_code == 502 and "401" in wrong.text
-    missing = requests.get(server.url + "/lti/register", timeout=30)
-    assert missing.status_code == 400
-    not_https = requests.get(server.url + "/lti/register", params={
+    missing = requests.get(invite, timeout=30)
+    assert missing.status_code == 400 and "openid_configuration" in missing.text
+    not_https = requests.get(invite, params={
         "openid_configuration": "http://lms.example.org/.well-known/openid-configuration"}, timeout=30)
     assert not_https.status_code == 400 and "https" in not_https.text
     page = begin(platform, server)

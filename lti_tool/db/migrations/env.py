@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+import lti_tool.db.invite_models  # noqa: F401 - registration invites (0003)
 from lti_tool.db.models import Base
 
 try:  # lti-services' outbox tables, when that module exists
