@@ -88,8 +88,12 @@ class OutboundResponse:
         return 200 <= self.status < 300
 
     def text(self, limit: int = 200) -> str:
-        """A short excerpt, for logs and for matching words (never for a page a person sees)."""
-        return self.body[:limit].decode("utf-8", "replace")
+        """A short excerpt for logs and matching words, markup and control characters defused.
+
+        Never for a page a person sees.
+        """
+        raw = self.body[:limit].decode("utf-8", "replace")
+        return "".join(c if c.isprintable() and c not in "<>" else " " for c in raw)
 
     def json_object(self) -> dict[str, Any]:
         try:

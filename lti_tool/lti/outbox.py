@@ -198,9 +198,9 @@ class Outbox:
             # An earlier try that timed out did land; the platform refuses the same timestamp again.
             self._finish(row_id, "delivered", True, status, f"Already applied ({status}).", report, tries)
         elif status == 429 or status >= 500:
-            self._finish(row_id, "retry", was_ambiguous, status, f"Platform answered {status}.", report, tries)
+            self._finish(row_id, "retry", was_ambiguous, status, f"Platform answered {status}: {text}", report, tries)
         else:
-            self._finish(row_id, "dead", was_ambiguous, status, f"Platform refused the score ({status}).",
+            self._finish(row_id, "dead", was_ambiguous, status, f"Platform refused the score ({status}): {text}",
                          report, tries)
 
     def _finish(self, row_id: int, outcome: str, ambiguous: bool, status: int | None, error: str | None,
