@@ -47,6 +47,7 @@ def _build_services(settings: Settings) -> Any:
     from .db.store import FileBlobStore
     from .lti.launch_storage import make_launch_store
     from .lti.platform_keys import PlatformKeyCache
+    from .lti.service_tokens import TokenCache
     from .services import ToolServices
 
     settings.data_path.mkdir(parents=True, exist_ok=True)
@@ -58,9 +59,11 @@ def _build_services(settings: Settings) -> Any:
             fcntl.flock(lock, fcntl.LOCK_EX)
             migrate.upgrade(engine)
     sessions = make_sessionmaker(engine)
-    return ToolServices(settings=settings, engine=engine, sessions=sessions,
-                        launch_store=make_launch_store(settings.redis_url, sessions),
-                        platform_keys=PlatformKeyCache(ttl=settings.jwks_cache_seconds),
+    launch_store = make_launch_store(settings.redis_url, sessions)
+    return ToolServices(settings=settings, engine=engine, sessions=sessions, launch_store=launch_store,
+                        tokens=TokenCache(launch_store, timeout=settings.outbound_timeout),
+                        platform_keys=PlatformKeyCache(ttl=settings.jwks_cache_seconds,
+                                                       timeout=min(settings.outbound_timeout, 5.0)),
                         blobs=FileBlobStore(settings.data_path / "blobs"), secret_key=secret_key_for(settings))
 
 

@@ -50,6 +50,8 @@ class Settings:
     outbox_poll: float = 5.0  # how often an idle worker looks for due messages
     outbox_max_tries: int = 60  # then the message is dead (visible in `plchoice-lti outbox status`)
     ags_timeout: float = 10.0  # seconds to wait for the platform's answer to one score
+    # Seconds one call to a platform (key set, token, roster page, registration) may take in all.
+    outbound_timeout: float = 10.0
 
     @property
     def data_path(self) -> Path:

@@ -15,6 +15,7 @@ from .config import Settings
 from .db.store import FileBlobStore
 from .lti.launch_storage import LaunchStore
 from .lti.platform_keys import PlatformKeyCache
+from .lti.service_tokens import TokenCache
 
 
 @dataclass
@@ -26,6 +27,7 @@ class ToolServices:
     platform_keys: PlatformKeyCache
     blobs: FileBlobStore
     secret_key: str
+    tokens: TokenCache  # service access tokens, cached in launch_store so every worker reuses one
 
 
 def services() -> ToolServices:

@@ -34,6 +34,7 @@ from lti_tool.db.outbox_models import GradeOutbox
 from xblock_plchoice.core.store import LearnerRecord
 
 from .service_tokens import SCORE_SCOPE
+from .wake import wake_outbox
 
 log = logging.getLogger(__name__)
 
@@ -129,13 +130,7 @@ class OutboxGradeSink:
             attempt=int(attempt.get("number") or 0), kind=kind, payload=payload,
             status="pending", tries=0, ambiguous=False))
         # Deliver promptly once this transaction commits (nothing is sent if it rolls back).
-        event.listen(self.session, "after_commit", _wake_after_commit, once=True)
-
-
-def _wake_after_commit(session: Session) -> None:
-    from . import outbox
-
-    outbox.wake()
+        event.listen(self.session, "after_commit", wake_outbox, once=True)
 
 
 def _default_launch_url() -> str:

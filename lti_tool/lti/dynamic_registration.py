@@ -26,17 +26,16 @@ and pastes its URL into the LMS; the LMS opens it (in an iframe or a window) wit
 from __future__ import annotations
 
 import ipaddress
-import json
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
 from flask import Blueprint, Response, render_template, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lti_tool.db.session import reader, session_scope
 from lti_tool.lti.invites import INVITE_PARAMETER, check_invite, spend_invite
 from lti_tool.lti.launch_errors import LtiError
+from lti_tool.lti.outbound import get_json
 from lti_tool.lti.registrations import CANVAS_CLOUD_ISSUERS, ClientIdTaken, RegistrationError, add_registration
 from lti_tool.lti.service_tokens import LINEITEM_READ_SCOPE, LINEITEM_SCOPE, NRPS_SCOPE, RESULT_READ_SCOPE, SCORE_SCOPE
 from lti_tool.services import services
@@ -51,7 +50,6 @@ CANVAS_PRIVACY = "https://canvas.instructure.com/lti/privacy_level"
 WANTED_SCOPES = (LINEITEM_SCOPE, LINEITEM_READ_SCOPE, RESULT_READ_SCOPE, SCORE_SCOPE, NRPS_SCOPE)
 WANTED_PLACEMENTS = ("assignment_selection", "link_selection", "ContentArea")
 MAX_BODY = 512 * 1024
-TIMEOUT = 10
 
 
 class RegistrationFailed(LtiError):
@@ -94,28 +92,12 @@ def _is_loopback(host: str) -> bool:
 
 
 def _get_json(method: str, url: str, token: str, **kwargs: Any) -> dict[str, Any]:
+    """A JSON object from the platform through :mod:`.outbound`; its body never reaches the page."""
     headers = {"Accept": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    try:
-        response = requests.request(method, url, headers=headers, timeout=TIMEOUT, allow_redirects=False,
-                                    stream=True, **kwargs)
-        raw = response.raw.read(MAX_BODY + 1, decode_content=True)
-    except requests.RequestException as exc:
-        raise _error(_("The platform at %(url)s could not be reached: %(detail)s"), 502, url=url,
-                     detail=str(exc)) from exc
-    if len(raw) > MAX_BODY:
-        raise _error(_("The platform's answer from %(url)s is too large."), 502, url=url)
-    if not 200 <= response.status_code < 300:
-        raise _error(_("The platform answered %(status)s from %(url)s: %(detail)s"), 502,
-                     status=response.status_code, url=url, detail=raw[:300].decode("utf-8", "replace"))
-    try:
-        body = json.loads(raw)
-    except ValueError as exc:
-        raise _error(_("The platform's answer from %(url)s is not JSON."), 502, url=url) from exc
-    if not isinstance(body, dict):
-        raise _error(_("The platform's answer from %(url)s is not a JSON object."), 502, url=url)
-    return body
+    return get_json(url, method=method, headers=headers, deadline=services().settings.outbound_timeout,
+                    max_bytes=MAX_BODY, **kwargs)
 
 
 def issuer_matches(issuer: str, config_url: str) -> bool:
@@ -253,7 +235,7 @@ def finish() -> Response:
     config = fetch_configuration(data["openid_configuration"], data["registration_token"])
     _check_allowed(config)
     answer = _get_json("POST", config["registration_endpoint"], data["registration_token"],
-                       json=registration_request(config))
+                       json_body=registration_request(config))
     client_id = answer.get("client_id")
     if not isinstance(client_id, str) or not client_id:
         raise _error(_("The platform accepted the registration but sent no client_id."), 502)

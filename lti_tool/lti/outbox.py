@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import requests
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
@@ -46,9 +45,14 @@ from lti_tool.db.session import reader
 
 from .ags import SCORE_MEDIA_TYPE, scores_url
 from .keys import current_private_key
+from .outbound import OutboundError, OutboundResponse, request
 from .service_tokens import SCORE_SCOPE, TOKENS, ServiceTokenError, TokenCache, TokenTarget
+from .wake import OUTBOX as _wake
+from .wake import wake_outbox as wake  # noqa: F401 - the public name callers and tests use
 
 log = logging.getLogger(__name__)
+
+MAX_ANSWER_BYTES = 256 * 1024  # a score service answers with little or nothing
 
 
 @dataclass
@@ -99,12 +103,11 @@ class Outbox:
     """One delivery engine over a sessionmaker; thread safe, many may run at once."""
 
     def __init__(self, sessions: sessionmaker[Session], settings: OutboxSettings | None = None, *,
-                 tokens: TokenCache = TOKENS, http: requests.Session | None = None) -> None:
+                 tokens: TokenCache = TOKENS) -> None:
         self.sessions = sessions
         self.readers = reader(sessions)  # reads take no write lock (SQLite), so web requests never wait on them
         self.settings = settings or OutboxSettings.from_env()
         self.tokens = tokens
-        self.http = http or requests.Session()
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
     # claiming --------------------------------------------------------------------------
@@ -160,7 +163,7 @@ class Outbox:
                 missing = f"No registration for {row.issuer} / {row.client_id} any more."
             else:
                 missing = ""
-                target = TokenTarget(registration.auth_token_url, registration.client_id, registration.audience)
+                target = TokenTarget.for_registration(registration)
                 signing_key = current_private_key(session)
         if missing:
             self._finish(row_id, "retry", was_ambiguous, None, missing, report, tries)
@@ -173,24 +176,19 @@ class Outbox:
         headers = {"Authorization": f"Bearer {token}", "Content-Type": SCORE_MEDIA_TYPE,
                    "Accept": "application/json", "Idempotency-Key": key}
         try:
-            response = self.http.post(url, json=payload, headers=headers, timeout=self.settings.http_timeout)
-        except (requests.ConnectTimeout, requests.exceptions.InvalidURL) as exc:
-            self._finish(row_id, "retry", was_ambiguous, None, f"Not sent: {exc}", report, tries)
-            return
-        except requests.ConnectionError as exc:
-            refused = "refused" in str(exc).lower() or "Failed to establish" in str(exc)
-            self._finish(row_id, "retry", was_ambiguous if refused else True, None, f"Connection: {exc}",
-                         report, tries)
-            return
-        except requests.RequestException as exc:  # read timeout: the platform may have applied it
-            self._finish(row_id, "retry", True, None, f"No answer in {self.settings.http_timeout}s: {exc}",
-                         report, tries)
+            response = request("POST", url, json_body=payload, headers=headers,
+                               deadline=self.settings.http_timeout, max_bytes=MAX_ANSWER_BYTES)
+        except OutboundError as exc:  # a request that may have left may have been applied: ambiguous
+            self._finish(row_id, "retry", True if exc.sent else was_ambiguous, exc.http_status,
+                         f"Score call failed: {exc.kind}.", report, tries)
             return
         self._classify(row_id, response, was_ambiguous, target, report, tries)
 
-    def _classify(self, row_id: int, response: requests.Response, was_ambiguous: bool, target: TokenTarget,
+    def _classify(self, row_id: int, response: OutboundResponse, was_ambiguous: bool, target: TokenTarget,
                   report: Report, tries: int) -> None:
-        status, text = response.status_code, response.text[:500]
+        status, text = response.status, response.text()
+        if not response.ok:
+            log.info("Score service answered %s for message %s: %s", status, row_id, text)
         if 200 <= status < 300:
             self._finish(row_id, "delivered", True, status, None, report, tries)
         elif status == 401:
@@ -229,14 +227,8 @@ class Outbox:
 
 
 # the background worker -----------------------------------------------------------------------
-_wake = threading.Event()
 _workers: dict[int, tuple[int, threading.Thread, threading.Event]] = {}  # id(sessionmaker) -> (pid, thread, stop)
 _workers_lock = threading.Lock()
-
-
-def wake() -> None:
-    """Ask the workers of this process to look at the outbox now (called after a commit)."""
-    _wake.set()
 
 
 def run_forever(outbox: Outbox, stop: threading.Event) -> None:
@@ -249,14 +241,15 @@ def run_forever(outbox: Outbox, stop: threading.Event) -> None:
         _wake.clear()
 
 
-def start_worker(sessions: sessionmaker[Session], settings: OutboxSettings | None = None) -> threading.Event:
+def start_worker(sessions: sessionmaker[Session], settings: OutboxSettings | None = None,
+                 tokens: TokenCache = TOKENS) -> threading.Event:
     """Start the delivery thread for this database once per process (again after a fork); returns its stop event."""
     with _workers_lock:
         found = _workers.get(id(sessions))
         if found and found[0] == os.getpid() and found[1].is_alive():
             return found[2]
         stop = threading.Event()
-        thread = threading.Thread(target=run_forever, args=(Outbox(sessions, settings), stop),
+        thread = threading.Thread(target=run_forever, args=(Outbox(sessions, settings, tokens=tokens), stop),
                                   name="plchoice-ags-outbox", daemon=True)
         thread.start()
         _workers[id(sessions)] = (os.getpid(), thread, stop)
@@ -281,7 +274,7 @@ def init_app(app: Any) -> None:
     sessions, settings = tool.sessions, OutboxSettings.from_settings(tool.settings)
 
     def ensure() -> None:
-        app.extensions["plchoice_outbox"] = start_worker(sessions, settings)
+        app.extensions["plchoice_outbox"] = start_worker(sessions, settings, tool.tokens)
 
     app.before_request(ensure)
     ensure()  # app.extensions["plchoice_outbox"]: the stop event of this process's thread
@@ -312,7 +305,10 @@ def main(argv: list[str] | None = None) -> int:
         for state in (PENDING, DELIVERED, DEAD):
             print(f"{state}: {counts.get(state, 0)}")
         return 0
-    outbox = Outbox(sessions, OutboxSettings.from_settings(settings))
+    from .launch_storage import make_launch_store
+
+    tokens = TokenCache(make_launch_store(settings.redis_url, sessions), timeout=settings.outbound_timeout)
+    outbox = Outbox(sessions, OutboxSettings.from_settings(settings), tokens=tokens)
     if args.once:
         report = outbox.run_once()
         print(f"delivered {report.delivered}, retrying {report.retried}, dead {report.dead}")

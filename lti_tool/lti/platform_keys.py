@@ -4,6 +4,10 @@ A kid we have not seen triggers exactly one refetch (the platform may have
 rotated); a kid still missing after that is refused, so a stream of forged
 kids costs one fetch each and can never make us accept a key we did not get
 from the registered URL. Only RSA keys usable for RS256 are kept.
+
+The fetch goes through :mod:`.outbound` (one deadline, no redirects, a size cap) and no
+lock is held while it runs: the lock only guards the dictionary, so a slow key set
+never makes launches from other platforms wait.
 """
 
 from __future__ import annotations
@@ -13,10 +17,10 @@ import threading
 import time
 from typing import Any
 
-import requests
 from jwt.algorithms import RSAAlgorithm
 
 from .launch_errors import KeySetUnavailable, UnknownSigningKey
+from .outbound import OutboundError, request
 
 MAX_JWKS_BYTES = 512 * 1024
 
@@ -27,45 +31,36 @@ class PlatformKeyCache:
         self.timeout = timeout
         self.fetches: dict[str, int] = {}  # how often each URL was fetched (health, tests)
         self._keys: dict[str, tuple[float, dict[str, dict[str, Any]]]] = {}
-        self._lock = threading.Lock()
-        self._http = requests.Session()
-        self._http.headers["User-Agent"] = "PLChoice-LTI/1.0"
+        self._lock = threading.Lock()  # guards the two dicts only; never held across a fetch
 
     def _fetch(self, url: str) -> dict[str, dict[str, Any]]:
-        try:
-            response = self._http.get(url, timeout=self.timeout, stream=True)
-            response.raise_for_status()
-            body = response.raw.read(MAX_JWKS_BYTES + 1, decode_content=True)
-        except requests.RequestException as exc:
-            raise KeySetUnavailable(url=url, reason=str(exc)) from exc
-        finally:
+        with self._lock:
             self.fetches[url] = self.fetches.get(url, 0) + 1
-        if len(body) > MAX_JWKS_BYTES:
-            raise KeySetUnavailable(url=url, reason="the key set is too large")
         try:
-            document = json.loads(body)
-            keys = document["keys"]
-            if not isinstance(keys, list):
-                raise TypeError("keys is not a list")
-        except (ValueError, KeyError, TypeError) as exc:
-            raise KeySetUnavailable(url=url, reason=f"not a JSON key set ({exc})") from exc
+            document = request("GET", url, deadline=self.timeout, max_bytes=MAX_JWKS_BYTES).expect_ok().json_object()
+        except OutboundError as exc:
+            raise KeySetUnavailable(url=url, reason=exc.render()) from exc
+        keys = document.get("keys")
+        if not isinstance(keys, list):
+            raise KeySetUnavailable(url=url, reason="the answer is not a JSON key set")
         usable = {}
         for key in keys:
             if (isinstance(key, dict) and key.get("kty") == "RSA" and isinstance(key.get("kid"), str)
                     and key.get("alg", "RS256") == "RS256" and key.get("use", "sig") == "sig"):
                 usable[key["kid"]] = key
-        self._keys[url] = (time.monotonic(), usable)
+        with self._lock:
+            self._keys[url] = (time.monotonic(), usable)
         return usable
 
     def public_key(self, url: str, kid: str) -> Any:
         """The RSA public key for ``kid`` from the set at ``url`` (one refetch if the kid is new)."""
         with self._lock:
             cached = self._keys.get(url)
-            fresh = cached is not None and time.monotonic() - cached[0] < self.ttl
-            keys = cached[1] if fresh and cached else self._fetch(url)
-            if kid not in keys and fresh:
-                keys = self._fetch(url)  # the one refetch: the platform may have rotated its keys
-            jwk = keys.get(kid)
+        fresh = cached is not None and time.monotonic() - cached[0] < self.ttl
+        keys = cached[1] if fresh and cached else self._fetch(url)
+        if kid not in keys and fresh:
+            keys = self._fetch(url)  # the one refetch: the platform may have rotated its keys
+        jwk = keys.get(kid)
         if jwk is None:
             raise UnknownSigningKey(kid=kid, url=url)
         return RSAAlgorithm.from_jwk(json.dumps(jwk))

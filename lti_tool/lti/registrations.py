@@ -79,6 +79,7 @@ def add_registration(session: Session, *, issuer: str, client_id: str, auth_logi
                         ("key-set-url", key_set_url)):
         _check_url(name, value)
     _check_client_id_free(session, issuer, client_id)
+    _check_token_url_on_authorization_server(auth_token_url, audience)
     registration = find_registration(session, issuer, client_id)
     if registration is None:
         registration = Registration(issuer=issuer, client_id=client_id, auth_login_url=auth_login_url,
@@ -95,6 +96,15 @@ def add_registration(session: Session, *, issuer: str, client_id: str, auth_logi
             session.add(Deployment(registration=registration, deployment_id=deployment_id))
     session.flush()
     return registration
+
+
+def _check_token_url_on_authorization_server(auth_token_url: str, audience: str | None) -> None:
+    """Client assertions are posted only to the platform's authorization server (see service_tokens)."""
+    from .service_tokens import token_url_allowed
+
+    if audience and not token_url_allowed(auth_token_url, audience):
+        raise RegistrationError(f"--auth-token-url {auth_token_url!r} is not on the authorization server "
+                                f"{audience!r} (--audience); the tool would refuse to send it a client assertion.")
 
 
 def list_registrations(session: Session) -> list[Registration]:

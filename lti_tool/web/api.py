@@ -19,7 +19,7 @@ from lti_tool.db.models import Activity as ActivityRow
 from lti_tool.db.session import reader
 from lti_tool.db.store import SqlStore
 from lti_tool.lti.launch_context import LaunchContext
-from lti_tool.lti.nrps import NrpsUnavailable, not_started_members
+from lti_tool.lti.roster import queue_roster
 from lti_tool.services import services
 from xblock_plchoice.core.activity import parse_activity
 from xblock_plchoice.core.context import Actor, Context, GradeSink, Limits, NullGradeSink
@@ -173,18 +173,16 @@ def command(command: str) -> Any:
         _session().rollback()
         return _json_error(error, launch)
     if command == "queue" and launch.nrps:  # dispatch let only staff through
-        view.update(roster_view(launch, ctx.activity_key))
+        view.update(roster_view(launch, ctx.activity_key, payload))
     return jsonify(view)
 
 
-def roster_view(launch: LaunchContext, activity_key: str) -> dict[str, Any]:
-    """Enrolled learners with no work yet (NRPS), or an empty list and a notice saying why not.
+def roster_view(launch: LaunchContext, activity_key: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Enrolled learners with no work yet (NRPS) from the shared roster cache, never waiting for the platform.
 
-    Runs after the command committed, in a reader session: the roster may take a platform
-    round trip, and no database lock may be held across it.
+    Only the main queue gets them: the proposals list (the queue filtered to pending proposals) does not.
     """
+    if isinstance(payload, dict) and payload.get("status") == "proposal_pending":
+        return {}
     with reader(services().sessions)() as session:
-        try:
-            return {"not_started": not_started_members(launch, activity_key, SqlStore(session), session)}
-        except NrpsUnavailable as error:
-            return {"not_started": [], "roster_notice": error.render(gettext_for(launch.locale or "en"))}
+        return queue_roster(services(), launch, session, activity_key, gettext_for(launch.locale or "en"))

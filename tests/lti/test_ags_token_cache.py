@@ -1,5 +1,6 @@
 """Service access tokens against the real token endpoint: cached until ``expires_in`` runs out, refetched
-after; the client assertion is single-use (a replay is refused); score URLs keep their query string."""
+after; the client assertion is single-use (a replay is refused) and is never posted off the platform's
+authorization server; score URLs keep their query string."""
 
 from __future__ import annotations
 
@@ -53,10 +54,11 @@ def test_assertion_replay_and_wrong_audience_are_refused(lms, tool):
             "client_assertion": assertion, "scope": SCORE_SCOPE}
     assert requests.post(target.token_url, data=form, timeout=10).status_code == 200
     assert requests.post(target.token_url, data=form, timeout=10).status_code == 400  # same jti again
-    wrong_aud = TokenTarget(platform.url + "/token", "demo-client", audience="https://elsewhere.example/token")
-    with pytest.raises(ServiceTokenError) as refused:
-        TokenCache().get(wrong_aud, [SCORE_SCOPE], signer)
-    assert refused.value.status == 400 and not refused.value.retryable
+    other_server = TokenTarget(platform.url + "/token", "demo-client", audience="https://elsewhere.example")
+    fetches = platform_state(platform)["token_fetches"]
+    with pytest.raises(ServiceTokenError) as refused:  # the token URL is not on the authorization server
+        TokenCache().get(other_server, [SCORE_SCOPE], signer)
+    assert not refused.value.retryable and platform_state(platform)["token_fetches"] == fetches
 
 
 @pytest.mark.parametrize(("lineitem", "expected"), [

@@ -8,6 +8,8 @@ import { renderNotStarted } from './not_started.js';
 import { renderReviewPanel } from './review_panel.js';
 
 const PAGE_SIZE = 20;
+const ROSTER_RETRY_MS = 1000;
+const ROSTER_TRIES = 30;
 
 export function renderQueue(ctx) {
   const { t } = ctx;
@@ -27,10 +29,26 @@ export function renderQueue(ctx) {
   const roster = h('div', { class: 'plc-roster-slot' });
   sec.append(filters, results, panel, roster);
 
+  const params = () => ({ page: q.page, page_size: PAGE_SIZE, status: q.status || null, option_id: q.option_id || null });
+
+  // The roster is loaded in the background by the tool: while it says so, ask again (a few times).
+  let rosterTimer = null;
+  const showRoster = (data, tries) => {
+    const notStarted = renderNotStarted(ctx, data);
+    clear(roster);
+    if (notStarted) roster.appendChild(notStarted);
+    clearTimeout(rosterTimer);
+    if (data.roster_loading && tries < ROSTER_TRIES) {
+      rosterTimer = setTimeout(async () => {
+        if (!sec.isConnected) return; // the view was replaced
+        const again = await ctx.transport.call('queue', params()).catch(() => null);
+        if (again) showRoster(again, tries + 1);
+      }, ROSTER_RETRY_MS);
+    }
+  };
+
   const load = async (button, focusResults) => {
-    const data = await ctx.run(button, () => ctx.transport.call('queue', {
-      page: q.page, page_size: PAGE_SIZE, status: q.status || null, option_id: q.option_id || null,
-    }));
+    const data = await ctx.run(button, () => ctx.transport.call('queue', params()));
     if (!data) return;
     clear(results).appendChild(table(ctx, data, (item) => {
       clear(panel).appendChild(renderReviewPanel(ctx, item, {
@@ -43,9 +61,7 @@ export function renderQueue(ctx) {
     }));
     const pages = pager(ctx, data, (page, btn) => { q.page = page; load(btn, true); });
     if (pages) results.appendChild(pages);
-    const notStarted = renderNotStarted(ctx, data);
-    clear(roster);
-    if (notStarted) roster.appendChild(notStarted);
+    showRoster(data, 0);
     ctx.announce(t('Learners found: %(count)s', { count: data.total }));
     if (focusResults) {
       const caption = results.querySelector('caption');
