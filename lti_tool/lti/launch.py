@@ -13,7 +13,7 @@ We subclass pylti1p3's Flask classes and replace the checks it leaves loose:
 * each nonce is consumed once in shared storage, so a replayed id_token fails even from a fresh browser;
 * every claim the tool reads has the right JSON type (:mod:`.claims`) before anything reads it.
 
-Order: the token's shape and registration, then the state and nonce (read from the *unverified* body:
+Order: the token's shape and registration, then the nonce and state (read from the *unverified* body:
 cheap lookups in our own storage), and only then the signature, which may fetch the platform's keys. A
 forged or replayed post without a live login of ours therefore never makes us fetch anything; once the
 signature verifies, the binding checked from the unverified body is proven.
@@ -154,8 +154,8 @@ class ToolMessageLaunch(FlaskMessageLaunch):
                 raise errors.MissingState()
             self.validate_jwt_format()
             self.validate_registration()
-            self.validate_state()  # our storage only: no key fetch for a post without a live login
-            self.validate_nonce()
+            self.validate_nonce()  # these two read only our storage: no key fetch without a live login
+            self.validate_state()
             self.validate_jwt_signature()
             validate_claims(self._jwt["body"])  # before pylti1p3's validators or our readers touch them
             self.validate_deployment()
@@ -231,8 +231,12 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         return self
 
     def validate_nonce(self) -> ToolMessageLaunch:
-        """The nonce (already matched to the state record, so a string) was never consumed."""
-        if self.services.launch_store.get("nonce-used:" + str(self._jwt["body"]["nonce"])) is not None:
+        """The nonce was never consumed (a replay is named as such, though its state is gone too).
+
+        Read from the unverified body; validate_state then binds it to the login, the signature proves it.
+        """
+        nonce = self._jwt["body"].get("nonce")
+        if isinstance(nonce, str) and self.services.launch_store.get("nonce-used:" + nonce) is not None:
             raise errors.ReplayedToken()
         return self
 
