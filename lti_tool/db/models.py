@@ -68,12 +68,19 @@ class KeyPair(Base):
 
 
 class Activity(Base):
-    """An activity definition (the dict core.activity.parse_activity reads), made by deep linking."""
+    """An activity definition (the dict core.activity.parse_activity reads), made by deep linking.
+
+    ``registration_id`` is the registration whose deep-linking launch made it (migration 0004); rows made
+    before that have none, and open only in their own ``course_key`` (:mod:`lti_tool.lti.activity_owner`).
+    """
 
     __tablename__ = "plc_activity"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     course_key: Mapped[str] = mapped_column(String(512), index=True)
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lti_registration.id", ondelete="CASCADE", name="fk_activity_registration"), nullable=True,
+        index=True)
     definition_json: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

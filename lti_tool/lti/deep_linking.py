@@ -9,7 +9,8 @@
   exactly as in Studio, and its ``problems`` come back next to the fields;
 * **import**: a ``plchoice``/``plreflection`` OLX file, read with the safe
   parser (no DTD, no entities, no network; a DOCTYPE is refused with a 400);
-* **reuse**: copy an activity already made in this course.
+* **reuse**: copy an activity already made in this course under this registration
+  (:mod:`lti_tool.lti.activity_owner`).
 
 Each path stores one ``Activity`` row and answers with an auto-submitting form
 that posts an ``LtiDeepLinkingResponse`` JWT (signed with the tool's current
@@ -35,6 +36,7 @@ from sqlalchemy import select
 
 from lti_tool.db.models import Activity
 from lti_tool.db.session import session_scope
+from lti_tool.lti.activity_owner import reusable_filter, reusable_in
 from lti_tool.lti.keys import current_private_key
 from lti_tool.lti.launch_errors import LtiError
 from lti_tool.services import services
@@ -122,7 +124,8 @@ def _page(context: Any, settings: dict[str, Any], *, problems: list[dict[str, st
     with session_scope() as session:
         reusable = [{"id": a.id, "title": (a.definition_json or {}).get("title", ""),
                      "kind": (a.definition_json or {}).get("kind", "choice")}
-                    for a in session.scalars(select(Activity).where(Activity.course_key == context.course_key)
+                    for a in session.scalars(select(Activity)
+                                             .where(reusable_filter(context.registration_id, context.course_key))
                                              .order_by(Activity.created_at.desc()).limit(200))]
     body = render_template(
         "deep_linking/select.html", _=gettext, lang=language, dir=direction(language), launch=context,
@@ -191,7 +194,7 @@ def reuse() -> Response:
     activity_id = request.form.get("activity_id") or (request.get_json(silent=True) or {}).get("activity_id")
     with session_scope() as session:
         source = session.get(Activity, str(activity_id or ""))
-        if source is None or source.course_key != context.course_key:
+        if source is None or not reusable_in(source, context.registration_id, context.course_key):
             raise UnknownActivity()
         definition = dict(source.definition_json)
     return _answer(context, settings, definition)
@@ -224,7 +227,8 @@ def _answer(context: Any, settings: dict[str, Any], definition: Any, raw_text: s
         raise AlreadyAnswered()
     activity_id = uuid.uuid4().hex
     with session_scope() as session:
-        session.add(Activity(id=activity_id, course_key=context.course_key, definition_json=clean))
+        session.add(Activity(id=activity_id, course_key=context.course_key, registration_id=context.registration_id,
+                             definition_json=clean))
         session.flush()
         token = response_jwt(session, context, settings, [content_item(activity_id, clean)],
                              gettext_for(context.locale or "en")(_("Added the PL Choice activity.")))

@@ -6,10 +6,17 @@ We subclass pylti1p3's Flask classes and replace the checks it leaves loose:
 * the registration comes from (``iss``, client id), where the client id is ``azp`` or the single ``aud``;
   ``aud`` may be a list, and then ``azp`` must name us;
 * ``exp``/``iat``/``nbf`` are checked with a configurable leeway (pylti1p3 skips ``aud`` and has none);
-* an unknown ``kid`` refetches the platform's JWKS once (:mod:`.platform_keys`);
+* an unknown ``kid`` refetches the platform's JWKS at most once a minute (:mod:`.platform_keys`);
 * the state names a login we recorded in shared launch storage, bound to its ``iss``, client id and nonce,
-  and the browser proves it started that login (state cookie, or the value it kept in platform storage);
-* each nonce is consumed once in shared storage, so a replayed id_token fails even from a fresh browser.
+  and the browser proves it started that login (state cookie, or, only for a login that announced
+  ``lti_storage_target``, the value it kept in platform storage);
+* each nonce is consumed once in shared storage, so a replayed id_token fails even from a fresh browser;
+* every claim the tool reads has the right JSON type (:mod:`.claims`) before anything reads it.
+
+Order: the token's shape and registration, then the nonce and state (read from the *unverified* body:
+cheap lookups in our own storage), and only then the signature, which may fetch the platform's keys. A
+forged or replayed post without a live login of ours therefore never makes us fetch anything; once the
+signature verifies, the binding checked from the unverified body is proven.
 
 :meth:`ToolMessageLaunch.validate` stores nothing; :meth:`ValidatedLaunch.complete` consumes the nonce
 and state and saves the launch context only once the whole launch is known to be good.
@@ -33,6 +40,7 @@ from lti_tool.db.models import Deployment, Registration
 from lti_tool.services import ToolServices
 
 from . import launch_errors as errors
+from .claims import STRING, validate_claims
 from .launch_context import LaunchContext, build_context
 from .platform_storage import PartitionedCookieService, storage_proves, storage_target
 from .registrations import DbToolConf, find_deployment, find_registration, to_pylti
@@ -91,9 +99,11 @@ class ToolOIDCLogin(FlaskOIDCLogin):
         settings = self.services.settings
         state = "state-" + secrets.token_urlsafe(24)
         nonce = secrets.token_urlsafe(32)
+        target = storage_target(self._get_request_param("lti_storage_target"))
         self.services.launch_store.put("state:" + state, {
             "iss": row.issuer, "client_id": row.client_id, "nonce": nonce,
             "deployment_id": self._get_request_param("lti_deployment_id") or None,
+            "storage_target": target is not None,  # only then may platform storage prove the state
         }, settings.state_ttl)
         self._cookie_service.set_cookie(state, state, settings.state_ttl)
         params = {
@@ -106,8 +116,7 @@ class ToolOIDCLogin(FlaskOIDCLogin):
             params["lti_message_hint"] = hint
         separator = "&" if "?" in row.auth_login_url else "?"
         return LoginRedirect(url=row.auth_login_url + separator + urlencode(params), state=state, nonce=nonce,
-                             registration=row,
-                             storage_target=storage_target(self._get_request_param("lti_storage_target")))
+                             registration=row, storage_target=target)
 
     def apply_cookies(self, response: Any) -> Any:
         return self._cookie_service.update_response(response)
@@ -145,9 +154,10 @@ class ToolMessageLaunch(FlaskMessageLaunch):
                 raise errors.MissingState()
             self.validate_jwt_format()
             self.validate_registration()
-            self.validate_jwt_signature()
-            self.validate_nonce()
+            self.validate_nonce()  # these two read only our storage: no key fetch without a live login
             self.validate_state()
+            self.validate_jwt_signature()
+            validate_claims(self._jwt["body"])  # before pylti1p3's validators or our readers touch them
             self.validate_deployment()
             self.validate_message()
         except Exception:
@@ -214,16 +224,27 @@ class ToolMessageLaunch(FlaskMessageLaunch):
             raise errors.WrongAudience(aud=str(self._jwt["body"].get("aud")), client_id=self.row.client_id) from exc
         except jwt.MissingRequiredClaimError as exc:
             raise errors.MissingClaim(claim=exc.claim) from exc
+        except jwt.exceptions.InvalidSubjectError as exc:  # PyJWT checks sub is a string
+            raise errors.InvalidClaim(claim="sub", expected=STRING.name) from exc
         except jwt.InvalidTokenError as exc:
             raise errors.MalformedToken(reason=str(exc)) from exc
         return self
 
     def validate_nonce(self) -> ToolMessageLaunch:
-        if self.services.launch_store.get("nonce-used:" + str(self._jwt["body"]["nonce"])) is not None:
+        """The nonce was never consumed (a replay is named as such, though its state is gone too).
+
+        Read from the unverified body; validate_state then binds it to the login, the signature proves it.
+        """
+        nonce = self._jwt["body"].get("nonce")
+        if isinstance(nonce, str) and self.services.launch_store.get("nonce-used:" + nonce) is not None:
             raise errors.ReplayedToken()
         return self
 
     def validate_state(self) -> ToolMessageLaunch:
+        """The state names our login, for this issuer, client id and nonce, started in this browser.
+
+        Runs before the signature check, on the unverified body: the signature then proves the binding.
+        """
         assert self.row is not None
         state = self._get_request_param("state")
         record = self.services.launch_store.get("state:" + state)
@@ -241,6 +262,8 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         if secrets.compare_digest(self._cookie_service.get_cookie(state) or "", state):
             self.binding = "cookie"
             return self
+        if not record.get("storage_target"):  # the login did not offer platform storage: only the cookie counts
+            raise errors.StateNotBound()
         if storage_proves(state, record["nonce"], self._get_request_param("platform_state"),
                           self._get_request_param("platform_nonce")):
             self.binding = "platform_storage"
@@ -252,8 +275,8 @@ class ToolMessageLaunch(FlaskMessageLaunch):
 
     def validate_deployment(self) -> ToolMessageLaunch:
         assert self.row is not None
-        deployment_id = self._jwt["body"].get(DEPLOYMENT_ID)
-        if not isinstance(deployment_id, str) or not deployment_id:
+        deployment_id = self._jwt["body"][DEPLOYMENT_ID]  # a string: validate_claims ran
+        if not deployment_id:
             raise errors.MissingClaim(claim=DEPLOYMENT_ID)
         self.deployment = find_deployment(self.session, self.row, deployment_id)
         if self.deployment is None:

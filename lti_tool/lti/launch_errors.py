@@ -8,6 +8,9 @@ parameters, rendered in the reader's language by the error page.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
+
 from xblock_plchoice.core.errors import PLChoiceError
 from xblock_plchoice.core.i18n import gettext_noop as _
 
@@ -111,6 +114,19 @@ class MissingClaim(LtiError):
     default_message = _("The id_token has no %(claim)s claim.")
 
 
+class InvalidClaim(LtiError):
+    """A claim of the wrong JSON type (:mod:`.claims`); ``expected`` is a translatable type name."""
+
+    code = "invalid_claim"
+    default_message = _("The id_token's %(claim)s claim must be %(expected)s. The platform sent a launch "
+                        "this tool cannot read: report it to the platform's administrator.")
+
+    def render(self, gettext: Callable[[str], str] = lambda s: s) -> str:
+        translated = copy.copy(self)
+        translated.params = {**self.params, "expected": gettext(str(self.params.get("expected", "")))}
+        return PLChoiceError.render(translated, gettext)
+
+
 class ReplayedToken(LtiError):
     code = "replayed_token"
     status = 403
@@ -165,6 +181,14 @@ class ActivityNotConfigured(LtiError):
     status = 404
     default_message = _("This link does not point to a PL Choice activity yet. An instructor can add one "
                         "through the course's content picker (Deep Linking).")
+
+
+class ActivityOfAnotherRegistration(LtiError):
+    code = "activity_of_another_registration"
+    status = 403
+    default_message = _("This link names a PL Choice activity that belongs to another platform registration "
+                        "or course, so it cannot be opened here. An instructor can add an activity to this "
+                        "course through the course's content picker (Deep Linking).")
 
 
 class DeepLinkingUnavailable(LtiError):

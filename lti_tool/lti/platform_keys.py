@@ -1,8 +1,9 @@
 """The platforms' public keys (their JWKS), cached per process.
 
-A kid we have not seen triggers exactly one refetch (the platform may have
-rotated); a kid still missing after that is refused, so a stream of forged
-kids costs one fetch each and can never make us accept a key we did not get
+A kid we have not seen triggers one refetch (the platform may have rotated),
+at most once per key set URL per :data:`REFETCH_EVERY` seconds; a kid still
+missing after that is refused, so a stream of forged kids costs at most one
+fetch a minute per platform and can never make us accept a key we did not get
 from the registered URL. Only RSA keys usable for RS256 are kept.
 
 The fetch goes through :mod:`.outbound` (one deadline, no redirects, a size cap) and no
@@ -23,6 +24,7 @@ from .launch_errors import KeySetUnavailable, UnknownSigningKey
 from .outbound import OutboundError, request
 
 MAX_JWKS_BYTES = 512 * 1024
+REFETCH_EVERY = 60.0  # seconds between two unknown-kid refetches of one key set
 
 
 class PlatformKeyCache:
@@ -30,6 +32,7 @@ class PlatformKeyCache:
         self.ttl = ttl
         self.timeout = timeout
         self.fetches: dict[str, int] = {}  # how often each URL was fetched (health, tests)
+        self._refetched: dict[str, float] = {}  # monotonic time of each URL's last unknown-kid refetch
         self._keys: dict[str, tuple[float, dict[str, dict[str, Any]]]] = {}
         self._lock = threading.Lock()  # guards the two dicts only; never held across a fetch
 
@@ -52,13 +55,22 @@ class PlatformKeyCache:
             self._keys[url] = (time.monotonic(), usable)
         return usable
 
+    def _may_refetch(self, url: str) -> bool:
+        """True at most once per :data:`REFETCH_EVERY` seconds per key set (claimed under the lock)."""
+        with self._lock:
+            last = self._refetched.get(url)
+            if last is not None and time.monotonic() - last < REFETCH_EVERY:
+                return False
+            self._refetched[url] = time.monotonic()
+            return True
+
     def public_key(self, url: str, kid: str) -> Any:
-        """The RSA public key for ``kid`` from the set at ``url`` (one refetch if the kid is new)."""
+        """The RSA public key for ``kid`` from the set at ``url`` (one rate-limited refetch if the kid is new)."""
         with self._lock:
             cached = self._keys.get(url)
         fresh = cached is not None and time.monotonic() - cached[0] < self.ttl
         keys = cached[1] if fresh and cached else self._fetch(url)
-        if kid not in keys and fresh:
+        if kid not in keys and fresh and self._may_refetch(url):
             keys = self._fetch(url)  # the one refetch: the platform may have rotated its keys
         jwk = keys.get(kid)
         if jwk is None:

@@ -16,8 +16,9 @@ from lti_tool.db.migrate import is_current
 from lti_tool.db.models import Activity, ResourceLinkActivity
 from lti_tool.db.session import read_engine, reader
 from lti_tool.lti import keys
+from lti_tool.lti.activity_owner import opens_in
 from lti_tool.lti.launch import PlatformStorageLookup, ToolMessageLaunch, ToolOIDCLogin, ValidatedLaunch
-from lti_tool.lti.launch_errors import ActivityNotConfigured, DeepLinkingUnavailable
+from lti_tool.lti.launch_errors import ActivityNotConfigured, ActivityOfAnotherRegistration, DeepLinkingUnavailable
 from lti_tool.lti.platform_storage import get_data_keys, origin_of, put_data_items
 from lti_tool.services import services
 
@@ -88,17 +89,23 @@ def login() -> Any:
 
 
 def resolve_activity(session: Session, launch: ValidatedLaunch) -> tuple[str, bool]:
-    """The activity a resource link opens: its mapping, else the ``activity_id`` custom parameter."""
+    """The activity a resource link opens: its mapping, else the ``activity_id`` custom parameter.
+
+    Either way it must be an activity this registration may open (:func:`~lti_tool.lti.activity_owner.opens_in`).
+    """
     context = launch.context
     mapped = session.scalars(select(ResourceLinkActivity.activity_id).where(
         ResourceLinkActivity.registration_id == launch.registration.id,
         ResourceLinkActivity.deployment_id == context.deployment_id,
         ResourceLinkActivity.resource_link_id == context.resource_link_id)).first()
-    if mapped and session.get(Activity, mapped) is not None:
-        return mapped, False
     custom_id = str(context.custom.get("activity_id", ""))
-    if custom_id and session.get(Activity, custom_id) is not None:
-        return custom_id, True
+    for activity_id, needs_mapping in ((mapped, False), (custom_id, True)):
+        activity = session.get(Activity, activity_id) if activity_id else None
+        if activity is None:
+            continue
+        if not opens_in(activity, launch.registration.id, context.course_key):
+            raise ActivityOfAnotherRegistration()
+        return activity.id, needs_mapping
     raise ActivityNotConfigured()
 
 
