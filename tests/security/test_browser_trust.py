@@ -341,5 +341,11 @@ def test_chromium_loads_the_framed_launch_and_deep_linking_pages_without_csp_vio
             tool_frame = next(f for f in page.frames if f.url.startswith(server.url))
             assert tool_frame.evaluate("window.__cspViolations") == []
             assert not [m for m in console if "Content Security Policy" in m or "Refused to" in m], console
+            # and the policy is really enforced (and heard): an injected inline script is blocked and reported
+            injected = tool_frame.evaluate("""() => new Promise((resolve) => {
+                const s = document.createElement('script'); s.textContent = 'window.__ran = true';
+                document.body.appendChild(s);
+                setTimeout(() => resolve([window.__ran === true, window.__cspViolations.length]), 200); })""")
+            assert injected == [False, 1], injected
         finally:
             browser.close()
