@@ -85,9 +85,7 @@ def _register_errors(app: Flask) -> None:
         log.info("LTI request refused (%s): %s", error.code, error)
         html = render_template("error.html", lang=language, dir=direction(language), title=gettext(error.title),
                                message=error.render(gettext), code=error.code, code_label=gettext("Error code"))
-        response = Response(html, status=error.status, mimetype="text/html")
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return Response(html, status=error.status, mimetype="text/html")  # headers: web.browser_policy
 
     @app.errorhandler(PLChoiceError)
     def core_error(error: PLChoiceError) -> Any:
@@ -98,12 +96,6 @@ def _register_errors(app: Flask) -> None:
         if wants_json():
             return jsonify({"error": error.name.lower().replace(" ", "_"), "message": error.description}), error.code
         return error
-
-
-def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    return response
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -119,7 +111,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="None" if settings.cookie_secure else "Lax",
         PERMANENT_SESSION_LIFETIME=settings.launch_ttl,
     )
-    from .web import api, pages
+    from .web import api, browser_policy, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
@@ -128,7 +120,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         if blueprint is not None:
             app.register_blueprint(blueprint)
     _register_errors(app)
-    app.after_request(_security_headers)
+    browser_policy.init_app(app)
     outbox = _optional_module("lti_tool.lti.outbox")
     if outbox is not None:
         # One AGS delivery thread per worker process, so `gunicorn "lti_tool:create_app()"` sends grades.

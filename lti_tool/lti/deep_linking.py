@@ -40,7 +40,9 @@ from lti_tool.lti.activity_owner import reusable_filter, reusable_in
 from lti_tool.lti.keys import current_private_key
 from lti_tool.lti.launch_errors import LtiError
 from lti_tool.services import services
+from lti_tool.web.browser_policy import allow_form_target
 from lti_tool.web.i18n import catalog_messages, direction, gettext_for
+from lti_tool.web.json_request import json_object
 from lti_tool.web.security import remember_launch, require_csrf
 from xblock_plchoice.core.activity import default_choice_definition, default_reflection_definition, parse_activity
 from xblock_plchoice.core.errors import ValidationError
@@ -138,6 +140,7 @@ def _page(context: Any, settings: dict[str, Any], *, problems: list[dict[str, st
                                    "createUrl": url_for("deep_linking.create"),
                                    "launchId": context.launch_id, "csrf": context.csrf_token}),
     )
+    allow_form_target(settings["deep_link_return_url"])  # the editor posts the signed answer back to the LMS
     return Response(body, status=status, mimetype="text/html")
 
 
@@ -159,8 +162,10 @@ def create() -> Response:
     context = require_csrf()
     settings = _settings_of(context.claims)
     if request.is_json:
-        data = request.get_json(silent=True)
-        definition = data.get("definition") if isinstance(data, dict) else None
+        try:
+            definition = json_object().get("definition")
+        except ValidationError as exc:
+            return _refuse(context, settings, exc)
     else:
         raw = request.form.get("definition_json", "")
         try:
@@ -191,7 +196,7 @@ def reuse() -> Response:
     """A copy of an activity made earlier in this course (copies never change each other)."""
     context = require_csrf()
     settings = _settings_of(context.claims)
-    activity_id = request.form.get("activity_id") or (request.get_json(silent=True) or {}).get("activity_id")
+    activity_id = request.form.get("activity_id") or (json_object() if request.is_json else {}).get("activity_id")
     with session_scope() as session:
         source = session.get(Activity, str(activity_id or ""))
         if source is None or not reusable_in(source, context.registration_id, context.course_key):
@@ -237,6 +242,7 @@ def _answer(context: Any, settings: dict[str, Any], definition: Any, raw_text: s
         return _json({"return_url": return_url, "jwt": token, "activity_id": activity_id}, 200)
     gettext = gettext_for(context.locale or "en")
     language = context.locale or "en"
+    allow_form_target(return_url)
     return Response(render_template("deep_linking/response.html", _=gettext, lang=language,
                                     dir=direction(language), return_url=return_url, jwt=token,
                                     title=clean["title"]), mimetype="text/html")

@@ -211,3 +211,10 @@ class CsrfFailed(LtiError):
     status = 403
     title = _("Request refused")
     default_message = _("The request is missing its security token or the token is wrong. Reload the page.")
+
+
+class LinkExpired(LtiError):
+    code = "link_expired"
+    status = 410
+    title = _("This link has expired")
+    default_message = _("Download links last an hour. Reload the page to get a fresh link, then try again.")

@@ -28,7 +28,8 @@ from xblock_plchoice.core.i18n import gettext_noop as _
 from xblock_plchoice.core.protocol import dispatch, export_csv, open_file, upload_file
 
 from .i18n import gettext_for
-from .security import download_signature, require_csrf, require_download
+from .json_request import json_object
+from .security import EXPORT_RESOURCE, file_resource, require_csrf, require_download, signed_query
 
 bp = Blueprint("plchoice_api", __name__, url_prefix="/api")
 
@@ -45,13 +46,14 @@ def grade_sink_for(session: Session, launch_context: LaunchContext) -> GradeSink
 
 
 def file_url_for(launch_id: str, file_id: str) -> str:
+    """A link that opens this one file, for this launch, for up to an hour (see :mod:`.security`)."""
     return (f"{services().settings.base_url.rstrip('/')}/api/files/{quote(file_id, safe='')}"
-            f"?launch={quote(launch_id, safe='')}&sig={download_signature(launch_id)}")
+            f"?{signed_query(launch_id, file_resource(file_id))}")
 
 
 def export_url_for(launch_id: str) -> str:
-    return (f"{services().settings.base_url.rstrip('/')}/api/export"
-            f"?launch={quote(launch_id, safe='')}&sig={download_signature(launch_id)}")
+    """A link that opens only the CSV export, for this launch, for up to an hour."""
+    return f"{services().settings.base_url.rstrip('/')}/api/export?{signed_query(launch_id, EXPORT_RESOURCE)}"
 
 
 def limits_for() -> Limits:
@@ -87,7 +89,8 @@ def build(launch: LaunchContext, *, read_only: bool = False) -> tuple[Actor, Con
     ctx = Context(activity=parse_activity(row.definition_json), activity_key=launch.activity_key,
                   course_key=launch.course_key, store=SqlStore(session), blobs=services().blobs,
                   grades=grade_sink_for(session, launch), limits=limits_for(),
-                  file_url=lambda file_id: file_url_for(launch.launch_id, file_id))
+                  file_url=lambda file_id: file_url_for(launch.launch_id, file_id),
+                  export_url=lambda: export_url_for(launch.launch_id))
     return actor, ctx
 
 
@@ -118,7 +121,7 @@ def upload() -> Any:
 
 @bp.get("/files/<file_id>")
 def download(file_id: str) -> Any:
-    launch = require_download()
+    launch = require_download(file_resource(file_id))
     try:
         actor, ctx = build(launch, read_only=True)
         meta, stream = open_file(actor, ctx, file_id)
@@ -141,7 +144,7 @@ def download(file_id: str) -> Any:
 
 @bp.get("/export")
 def export() -> Any:
-    launch = require_download()
+    launch = require_download(EXPORT_RESOURCE)
     try:
         actor, ctx = build(launch, read_only=True)
         chunks = export_csv(actor, ctx)
@@ -163,9 +166,7 @@ def export() -> Any:
 def command(command: str) -> Any:
     launch = require_csrf()
     try:
-        payload = request.get_json(silent=True) if request.content_length else {}
-        if payload is None:
-            raise MalformedPayload()
+        payload = json_object()
         actor, ctx = build(launch)
         view = dispatch(command, actor, payload, ctx)
         _session().commit()

@@ -22,21 +22,17 @@ from lti_tool.lti.launch_errors import ActivityNotConfigured, ActivityOfAnotherR
 from lti_tool.lti.platform_storage import get_data_keys, origin_of, put_data_items
 from lti_tool.services import services
 
-from .api import export_url_for, file_url_for
+from .api import export_url_for
 from .i18n import catalog_messages, direction, gettext_for, request_language
-from .security import CSRF_HEADER, LAUNCH_HEADER, download_signature, remember_launch
+from .security import CSRF_HEADER, LAUNCH_HEADER, remember_launch
 
 bp = Blueprint("plchoice_pages", __name__, template_folder="templates")
 STATIC_ROOT = Path(xblock_plchoice.__file__).resolve().parent / "static"
-PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-            "media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'")
 
 
 def _page(html: str, status: int = 200) -> Response:
-    response = make_response(html, status)
-    response.headers["Content-Security-Policy"] = PAGE_CSP
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    """An HTML page; its CSP, nosniff and no-store come from :mod:`.browser_policy` (every page alike)."""
+    return make_response(html, status)
 
 
 def page_context(language: str) -> dict[str, Any]:
@@ -163,8 +159,6 @@ def launch() -> Any:
         "i18n": catalog_messages(language),
         "transport": {"apiBase": base + "/api", "launchId": context.launch_id, "csrfToken": context.csrf_token,
                       "launchHeader": LAUNCH_HEADER, "csrfHeader": CSRF_HEADER,
-                      "downloadSig": download_signature(context.launch_id),
-                      "fileUrlTemplate": file_url_for(context.launch_id, "{file_id}"),
                       "exportUrl": export_url_for(context.launch_id)},
     }
     css = sorted(p.name for p in (STATIC_ROOT / "css").glob("*.css")) if (STATIC_ROOT / "css").is_dir() else []

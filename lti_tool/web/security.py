@@ -5,8 +5,10 @@ launch's secret token in the ``X-PLChoice-CSRF`` header (a cross-site form
 cannot set a header, and the token exists only in the launch page this browser
 received), and when the launch was proven by a cookie the same browser session
 must hold it too. Downloads (``GET``, opened as plain links, possibly in a new
-tab where the partitioned cookie is absent) carry a signature derived from the
-launch instead; they change nothing.
+tab where the partitioned cookie is absent) carry a signature instead; they change
+nothing. Each link is signed for one launch, one resource (``file:<id>`` or
+``export``) and an expiry at most an hour away, so a leaked link opens one thing,
+for a while. Views hand out fresh links with every state view.
 """
 
 from __future__ import annotations
@@ -14,17 +16,25 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
+import time
+from urllib.parse import urlencode
 
 from flask import request, session
 
 from lti_tool.lti.launch_context import LaunchContext
-from lti_tool.lti.launch_errors import CsrfFailed, LaunchRequired
+from lti_tool.lti.launch_errors import CsrfFailed, LaunchRequired, LinkExpired
 from lti_tool.services import services
 
 LAUNCH_HEADER = "X-PLChoice-Launch"
 CSRF_HEADER = "X-PLChoice-CSRF"
 SESSION_KEY = "plc_launches"
 MAX_SESSION_LAUNCHES = 12
+#: A download link lives at most this long; a page open longer gets new links with its next state view.
+LINK_TTL_SECONDS = 3600
+#: Expiries are rounded down to this step, so links stay the same for a few minutes (media keep playing).
+LINK_STEP_SECONDS = 300
+EXPORT_RESOURCE = "export"
 
 
 def remember_launch(launch_id: str) -> None:
@@ -33,9 +43,21 @@ def remember_launch(launch_id: str) -> None:
     session[SESSION_KEY] = (launches + [launch_id])[-MAX_SESSION_LAUNCHES:]
 
 
-def download_signature(launch_id: str) -> str:
-    digest = hmac.new(services().secret_key.encode(), f"download:{launch_id}".encode(), hashlib.sha256).digest()
+def file_resource(file_id: str) -> str:
+    return "file:" + file_id
+
+
+def link_signature(launch_id: str, resource: str, expires: int) -> str:
+    """HMAC of (launch, resource, expiry); JSON keeps the three fields unambiguous."""
+    message = json.dumps(["download", launch_id, resource, expires]).encode()
+    digest = hmac.new(services().secret_key.encode(), message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def signed_query(launch_id: str, resource: str) -> str:
+    """``launch=…&exp=…&sig=…`` for a link to ``resource``, valid 55 to 60 minutes from now."""
+    expires = (int(time.time()) + LINK_TTL_SECONDS) // LINK_STEP_SECONDS * LINK_STEP_SECONDS
+    return urlencode({"launch": launch_id, "exp": expires, "sig": link_signature(launch_id, resource, expires)})
 
 
 def _load(launch_id: str | None) -> LaunchContext:
@@ -61,10 +83,23 @@ def require_csrf(context: LaunchContext | None = None) -> LaunchContext:
     return context
 
 
-def require_download() -> LaunchContext:
-    """The launch of a download link: ``?launch=<id>&sig=<signature>``."""
+def require_download(resource: str) -> LaunchContext:
+    """The launch of a download link for ``resource``: ``?launch=<id>&exp=<unix time>&sig=<signature>``.
+
+    A signature for another file, the export, another launch or another expiry is refused (403);
+    a genuine link past its expiry gets 410 with a message saying to reload the page.
+    """
     context = _load(request.args.get("launch"))
+    raw_expiry = request.args.get("exp", "")
     signature = request.args.get("sig", "")
-    if not signature or not hmac.compare_digest(signature, download_signature(context.launch_id)):
+    if not (raw_expiry.isascii() and raw_expiry.isdigit() and len(raw_expiry) <= 12) or not signature:
         raise CsrfFailed()
+    expires = int(raw_expiry)
+    if not hmac.compare_digest(signature, link_signature(context.launch_id, resource, expires)):
+        raise CsrfFailed()
+    now = time.time()
+    if expires > now + LINK_TTL_SECONDS:  # never issued by this tool (a changed TTL or a stolen key)
+        raise CsrfFailed()
+    if expires < now:
+        raise LinkExpired()
     return context

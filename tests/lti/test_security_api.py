@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+from lti_tool.web.api import file_url_for
+
 from .conftest import api_headers, launch_config
 from .helpers.tokens import INSTRUCTOR
 
@@ -116,7 +118,8 @@ def test_another_learner_cannot_read_my_file(app, platform):
     view = client.post("/api/upload", data={"kind": "file", "file": (io.BytesIO(b"%PDF-1.7 mine"), "m.pdf")},
                        headers=headers, content_type="multipart/form-data").json
     _other_client, other = launched(app, platform, sub="learner-2")
-    theirs = other["transport"]["fileUrlTemplate"].replace("%7Bfile_id%7D", view["file_id"])
+    with app.app_context():  # a link the tool itself signed for the other learner's launch
+        theirs = file_url_for(other["transport"]["launchId"], view["file_id"])
     assert app.test_client().get(theirs).status_code == 404
 
 

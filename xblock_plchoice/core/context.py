@@ -98,6 +98,8 @@ class Context:
     clock: Callable[[], datetime] = _utcnow
     new_id: Callable[[], str] = _new_id
     file_url: Callable[[str], str] = lambda file_id: f"files/{file_id}"
+    #: The staff CSV link, when the home's links expire (LTI); staff state views then carry a fresh one.
+    export_url: Callable[[], str] | None = None
 
     def now(self) -> datetime:
         return self.clock()

@@ -130,6 +130,12 @@ class FileTooLarge(PLChoiceError):
     default_message = _("The file is larger than the %(limit)s allowed for %(kind)s evidence.")
 
 
+class PayloadTooLarge(PLChoiceError):
+    code = "payload_too_large"
+    status = 413
+    default_message = _("The request is larger than the %(limit)s allowed. Shorten the text and try again.")
+
+
 class UnsupportedFile(PLChoiceError):
     code = "unsupported_file"
     status = 415

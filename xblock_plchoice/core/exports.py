@@ -15,14 +15,19 @@ from typing import Any
 
 from .activity import Activity
 from .context import Context
+from .json_body import repair_text
 from .store import LearnerRecord
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def neutralize(value: Any) -> str:
-    """A cell a spreadsheet shows as text, never evaluates."""
-    text = "" if value is None else str(value)
+    """A cell a spreadsheet shows as text, never evaluates, and UTF-8 can always encode.
+
+    Bodies are repaired on arrival (:mod:`.json_body`), but a value stored before that (or by
+    another tool) may still hold a lone surrogate; it must not stop the stream halfway.
+    """
+    text = repair_text("" if value is None else str(value))
     if text.startswith(FORMULA_START):
         return "'" + text
     return text

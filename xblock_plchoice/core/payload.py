@@ -10,6 +10,7 @@ from typing import Any
 
 from .errors import ValidationError
 from .i18n import gettext_noop as _
+from .json_body import repair_text
 
 
 def text(payload: dict[str, Any], key: str, *, limit: int, required: bool = False, strip: bool = True) -> str:
@@ -18,7 +19,7 @@ def text(payload: dict[str, Any], key: str, *, limit: int, required: bool = Fals
         value = ""
     if not isinstance(value, str):
         raise ValidationError(_("This field must be text."), field=key)
-    value = value.replace("\r\n", "\n").replace("\x00", "")
+    value = repair_text(value).replace("\r\n", "\n").replace("\x00", "")
     if strip:
         value = value.strip()
     if required and not value:
@@ -31,11 +32,20 @@ def text(payload: dict[str, Any], key: str, *, limit: int, required: bool = Fals
 def integer(payload: dict[str, Any], key: str, *, default: int | None = None, low: int = 0,
             high: int = 1_000_000) -> int:
     value = payload.get(key, default)
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
+    if isinstance(value, str):
+        value = _ascii_integer(value)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ValidationError(_("Use a whole number from %(low)d to %(high)d."), field=key, low=low, high=high)
     return value
+
+
+def _ascii_integer(value: str) -> int | None:
+    """``"12"`` -> 12; None for anything else. Only ASCII digits: ``str.isdigit`` and ``int`` also accept
+    ``"²"`` (then ``int`` raises) and Arabic-Indic or full-width digits, which no client of ours sends."""
+    value = value.strip()
+    if not value or len(value) > 9 or not value.isascii() or not value.isdigit():
+        return None
+    return int(value)
 
 
 def choice(payload: dict[str, Any], key: str, allowed: tuple[str, ...] | list[str], *,

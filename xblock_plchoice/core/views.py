@@ -105,8 +105,11 @@ def me_view(ctx: Context, actor: Actor, record: LearnerRecord) -> dict[str, Any]
 
 def staff_summary(ctx: Context) -> dict[str, Any]:
     counters = ctx.store.get_counters(ctx.activity_key)
-    return {"counts": status_counts(counters), "pending_proposals": int(counters.get("status:proposal_pending", 0)),
-            "total": int(counters.get("total", 0))}
+    summary = {"counts": status_counts(counters), "pending_proposals": int(counters.get("status:proposal_pending", 0)),
+               "total": int(counters.get("total", 0))}
+    if ctx.export_url is not None:
+        summary["export_url"] = ctx.export_url()
+    return summary
 
 
 def state_view(ctx: Context, actor: Actor, record: LearnerRecord) -> dict[str, Any]:

@@ -1,10 +1,11 @@
 // The LTI transport: the same four functions as the XBlock transport, speaking to /api/<command>.
 // Every state-changing call carries the launch id and the launch's CSRF token in headers (a
-// cross-site form cannot set headers); downloads use signed URLs the server made for this launch.
+// cross-site form cannot set headers). Downloads use links the server signed for one file (or the
+// export) and at most an hour: every file view carries its own `url`, and every state view new ones.
 
-import { fillFileUrl, postJson, uploadWithProgress } from '../http.js';
+import { postJson, uploadWithProgress } from '../http.js';
 
-/** cfg: {apiBase, launchId, csrfToken, launchHeader, csrfHeader, fileUrlTemplate, exportUrl} */
+/** cfg: {apiBase, launchId, csrfToken, launchHeader, csrfHeader, exportUrl} */
 export function makeLtiTransport(cfg) {
   const authHeaders = () => ({ [cfg.launchHeader]: cfg.launchId, [cfg.csrfHeader]: cfg.csrfToken });
 
@@ -17,8 +18,8 @@ export function makeLtiTransport(cfg) {
       return uploadWithProgress(`${cfg.apiBase}/upload`, file, kind, authHeaders(), onProgress);
     },
 
-    fileUrl(fileId) {
-      return fillFileUrl(cfg.fileUrlTemplate, fileId);
+    fileUrl() {
+      return ''; // no launch-wide link exists: the server gives each file its own `url`
     },
 
     exportUrl() {

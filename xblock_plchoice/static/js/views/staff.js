@@ -23,7 +23,9 @@ export function renderStaff(ctx, body) {
   body.appendChild(renderAnalytics(ctx));
   if (activity.kind === 'choice') {
     body.appendChild(h('p', { class: 'plc-export' },
-      h('a', { href: ctx.transport.exportUrl(), class: 'plc-button', download: '' }, t('Download all attempts (CSV)'))));
+      // The state view's link when the home signs links for a limited time (LTI), so it is always fresh.
+      h('a', { href: (staff && staff.export_url) || ctx.transport.exportUrl(), class: 'plc-button', download: '' },
+        t('Download all attempts (CSV)'))));
   }
 }
 
