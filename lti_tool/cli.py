@@ -1,5 +1,5 @@
-"""``plchoice-lti``: set up the database and keys, register platforms, invite registrations, rotate keys, deliver
-grades.
+"""``plchoice-lti``: set up the database and keys, register platforms, invite registrations, rotate keys,
+deliver grades, clean up.
 
 Reads the same ``PLCHOICE_*`` variables as the app, so the CLI and the
 workers always talk to the same database.
@@ -145,6 +145,18 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     return outbox.main(list(args.outbox_args))
 
 
+def cmd_housekeeping(_args: argparse.Namespace) -> int:
+    """Delete evidence files no draft or attempt uses (older than PLCHOICE_ORPHAN_AFTER_SECONDS) now."""
+    from .db.store import FileBlobStore
+    from .lti import housekeeping
+
+    settings = load_settings()
+    sessions = make_sessionmaker(_engine())
+    report = housekeeping.sweep(sessions, FileBlobStore(settings.data_path / "blobs"), settings)
+    print(housekeeping.describe(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plchoice-lti", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -190,6 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
                          add_help=False)
     box.add_argument("outbox_args", nargs=argparse.REMAINDER, help="run [--once] | status")
     box.set_defaults(func=cmd_outbox)
+    sub.add_parser("housekeeping", help="delete evidence files no draft or attempt uses, after a day") \
+        .set_defaults(func=cmd_housekeeping)
     return parser
 
 

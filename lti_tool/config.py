@@ -38,6 +38,11 @@ class Settings:
     file_max_bytes: int = 20 * 1024 * 1024
     audio_max_bytes: int = 50 * 1024 * 1024
     video_max_bytes: int = 200 * 1024 * 1024
+    quota_bytes: int = 500 * 1024 * 1024  # one learner's files in one activity, all together
+    # Housekeeping (lti_tool.lti.housekeeping): files no draft or attempt uses are deleted after this long,
+    # by one outbox worker at most every housekeeping_interval seconds, or by `plchoice-lti housekeeping`.
+    orphan_after_seconds: int = 24 * 3600
+    housekeeping_interval: float = 3600.0
     testing: bool = False
     # AGS outbox (lti_tool.lti.outbox): None = a delivery thread in each web worker, except in TESTING apps.
     # Dynamic registration: comma-separated platform hosts allowed to register ("moodle.example.edu",

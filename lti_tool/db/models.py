@@ -146,11 +146,13 @@ class ProfileRow(Base):
 
 class FileMetaRow(Base):
     __tablename__ = "plc_file"
-    __table_args__ = (Index("ix_file_learner", "learner_id", "course_key"),)
+    __table_args__ = (Index("ix_file_learner", "learner_id", "course_key"),
+                      Index("ix_file_created", "created_at", "file_id"))  # migration 0005: housekeeping
 
     file_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     learner_id: Mapped[str] = mapped_column(String(255))
     course_key: Mapped[str] = mapped_column(String(512))
+    created_at: Mapped[str | None] = mapped_column(String(40), nullable=True)  # data["at"], ISO: sorts as text
     data: Mapped[dict] = mapped_column(JSON)
 
 

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -179,7 +179,8 @@ class SqlStore:
     # file metadata ---------------------------------------------------------------
     def save_file_meta(self, meta: dict[str, Any]) -> None:
         self.session.merge(FileMetaRow(file_id=meta["file_id"], learner_id=meta["learner_id"],
-                                       course_key=meta["course_key"], data=copy.deepcopy(meta)))
+                                       course_key=meta["course_key"], created_at=meta.get("at"),
+                                       data=copy.deepcopy(meta)))
         self.session.flush()
 
     def get_file_meta(self, file_id: str) -> dict[str, Any] | None:
@@ -194,6 +195,23 @@ class SqlStore:
         if course_key is not None:
             query = query.where(FileMetaRow.course_key == course_key)
         return [copy.deepcopy(d) for d in self.session.scalars(query)]
+
+    def iter_files_before(self, cutoff: str) -> Iterator[dict[str, Any]]:
+        """Keyset pages on the ``(created_at, file_id)`` index: flat memory, and deleting as we go is safe."""
+        after: tuple[str, str] | None = None
+        while True:
+            query = select(FileMetaRow.created_at, FileMetaRow.file_id, FileMetaRow.data).where(
+                FileMetaRow.created_at < cutoff)
+            if after is not None:
+                query = query.where(or_(FileMetaRow.created_at > after[0],
+                                        and_(FileMetaRow.created_at == after[0], FileMetaRow.file_id > after[1])))
+            rows = self.session.execute(query.order_by(FileMetaRow.created_at, FileMetaRow.file_id)
+                                        .limit(ITER_BATCH)).all()
+            for _at, _file_id, data in rows:
+                yield copy.deepcopy(data)
+            if len(rows) < ITER_BATCH:
+                return
+            after = (rows[-1][0], rows[-1][1])
 
     def count_records(self, activity_key: str) -> int:
         """Rows of one activity (used by health checks and tests, not by the core)."""

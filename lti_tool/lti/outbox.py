@@ -31,6 +31,7 @@ import os
 import random
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -231,25 +232,32 @@ _workers: dict[int, tuple[int, threading.Thread, threading.Event]] = {}  # id(se
 _workers_lock = threading.Lock()
 
 
-def run_forever(outbox: Outbox, stop: threading.Event) -> None:
+def run_forever(outbox: Outbox, stop: threading.Event, housekeeping: Callable[[], Any] | None = None) -> None:
+    """Deliver until ``stop``; after each round, ``housekeeping`` (see :mod:`.housekeeping`) when given."""
     while not stop.is_set():
         try:
             outbox.run_once()
         except Exception:  # a database hiccup must not kill the worker; the rows stay pending
             log.exception("AGS outbox round failed; retrying after the poll interval")
+        if housekeeping is not None:
+            try:
+                housekeeping()
+            except Exception:
+                log.exception("Housekeeping failed; it runs again after its interval")
         _wake.wait(outbox.settings.poll_seconds)
         _wake.clear()
 
 
 def start_worker(sessions: sessionmaker[Session], settings: OutboxSettings | None = None,
-                 tokens: TokenCache = TOKENS) -> threading.Event:
+                 tokens: TokenCache = TOKENS, housekeeping: Callable[[], Any] | None = None) -> threading.Event:
     """Start the delivery thread for this database once per process (again after a fork); returns its stop event."""
     with _workers_lock:
         found = _workers.get(id(sessions))
         if found and found[0] == os.getpid() and found[1].is_alive():
             return found[2]
         stop = threading.Event()
-        thread = threading.Thread(target=run_forever, args=(Outbox(sessions, settings, tokens=tokens), stop),
+        thread = threading.Thread(target=run_forever, args=(Outbox(sessions, settings, tokens=tokens), stop,
+                                                            housekeeping),
                                   name="plchoice-ags-outbox", daemon=True)
         thread.start()
         _workers[id(sessions)] = (os.getpid(), thread, stop)
@@ -270,11 +278,13 @@ def init_app(app: Any) -> None:
     """
     if not worker_enabled(app) or "plchoice_outbox" in app.extensions:
         return
+    from .housekeeping import Housekeeper
+
     tool = app.extensions["plchoice"]
-    sessions, settings = tool.sessions, OutboxSettings.from_settings(tool.settings)
+    sessions, settings, chores = tool.sessions, OutboxSettings.from_settings(tool.settings), Housekeeper.for_tool(tool)
 
     def ensure() -> None:
-        app.extensions["plchoice_outbox"] = start_worker(sessions, settings, tool.tokens)
+        app.extensions["plchoice_outbox"] = start_worker(sessions, settings, tool.tokens, chores)
 
     app.before_request(ensure)
     ensure()  # app.extensions["plchoice_outbox"]: the stop event of this process's thread
@@ -315,7 +325,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     stop = threading.Event()
     try:
-        run_forever(outbox, stop)
+        from .housekeeping import Housekeeper
+
+        run_forever(outbox, stop, Housekeeper.from_settings(settings, sessions))
     except KeyboardInterrupt:
         stop.set()
     return 0

@@ -57,10 +57,10 @@ def export_url_for(launch_id: str) -> str:
 
 
 def limits_for() -> Limits:
-    """Evidence limits from ``PLCHOICE_FILE_MAX_BYTES`` / ``_AUDIO_`` / ``_VIDEO_``."""
+    """Evidence limits from ``PLCHOICE_FILE_MAX_BYTES`` / ``_AUDIO_`` / ``_VIDEO_`` / ``PLCHOICE_QUOTA_BYTES``."""
     settings = services().settings
     return Limits(file_max_bytes=settings.file_max_bytes, audio_max_bytes=settings.audio_max_bytes,
-                  video_max_bytes=settings.video_max_bytes)
+                  video_max_bytes=settings.video_max_bytes, quota_bytes=settings.quota_bytes)
 
 
 def _session(read_only: bool = False) -> Session:

@@ -130,6 +130,23 @@ class StoreContract:
             store.delete_file_meta("f1")
         assert store.get_file_meta("f1") is None
 
+    def test_files_before_a_cutoff_are_listed_once_even_while_deleting(self):
+        store = self.make_store()
+        base = {"activity_key": "act-1", "course_key": "course-1", "learner_id": "alice", "name": "a.pdf",
+                "size": 1, "mime": "application/pdf", "kind": "file", "path": "p"}
+        with store.atomic():
+            for n in range(450):  # more than one page of every store
+                store.save_file_meta({**base, "file_id": f"f{n:04d}", "at": f"2026-01-01T00:{n % 60:02d}:00+00:00"})
+            store.save_file_meta({**base, "file_id": "new", "at": "2026-01-02T00:00:00+00:00"})
+        seen = []
+        for meta in store.iter_files_before("2026-01-01T23:59:59+00:00"):
+            seen.append(meta["file_id"])
+            with store.atomic():
+                store.delete_file_meta(meta["file_id"])
+        assert sorted(seen) == [f"f{n:04d}" for n in range(450)] and len(set(seen)) == 450
+        assert store.get_file_meta("new") is not None
+        assert list(store.iter_files_before("2025-01-01T00:00:00+00:00")) == []
+
     def test_blobs_round_trip_and_clean_up_on_error(self):
         blobs = self.make_blobs()
         if blobs is None:

@@ -12,6 +12,7 @@ DEFAULT_LIMITS = {
     "file_max_bytes": 20 * 1024 * 1024,
     "audio_max_bytes": 50 * 1024 * 1024,
     "video_max_bytes": 200 * 1024 * 1024,
+    "quota_bytes": 500 * 1024 * 1024,  # one learner's files in one activity, all together
 }
 
 

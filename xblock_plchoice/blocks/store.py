@@ -171,6 +171,19 @@ class DjangoStore:
             rows = rows.filter(course_key=course_key)
         return list(rows.order_by("id").values_list("data", flat=True))
 
+    def iter_files_before(self, cutoff: str) -> Iterator[dict[str, Any]]:
+        # The upload time is only in the JSON here (no column to index, and this home runs no sweep),
+        # so this walks every file in keyset batches: flat memory, and safe to delete while iterating.
+        last = 0
+        while True:
+            batch = list(FileRow.objects.filter(id__gt=last).order_by("id").values_list("id", "data")[:ITER_BATCH])
+            if not batch:
+                return
+            for _row_id, data in batch:
+                if data.get("at", "") < cutoff:
+                    yield data
+            last = batch[-1][0]
+
 
 # --------------------------------------------------------------------------- blobs
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")

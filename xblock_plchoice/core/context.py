@@ -68,6 +68,7 @@ class Limits:
     file_max_bytes: int = 20 * 1024 * 1024
     audio_max_bytes: int = 50 * 1024 * 1024
     video_max_bytes: int = 200 * 1024 * 1024
+    quota_bytes: int = 500 * 1024 * 1024  # all of one learner's files in one activity (core.quota)
     reflection_max_chars: int = 5_000
     profile_field_max_chars: int = 2_000
     page_size_max: int = 100

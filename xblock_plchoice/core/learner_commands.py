@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from . import payload as read
-from . import privacy, reflection, views, workflow
+from . import privacy, quota, reflection, views, workflow
 from .context import Actor, Context
 from .errors import FileTooLarge, IllegalTransition, UnsupportedFile, ValidationError
 from .evidence import classify_upload, human_size, normalize_evidence, public_file, read_limited, safe_filename
@@ -101,6 +101,7 @@ def store_upload(actor: Actor, ctx: Context, filename: str, content_type: str, s
     if len(ctx.store.files_for_learner(actor.user_id, ctx.course_key)) >= ctx.limits.files_max * 10:
         raise ValidationError(_("You have uploaded too many files here; delete your drafts to start over."),
                               field="file")
+    room = quota.room_left(ctx, actor.user_id)
     head = stream.read(SNIFF_BYTES)
     ext, mime = classify_upload(filename or "", head, kind)
     name = safe_filename(filename)
@@ -108,6 +109,7 @@ def store_upload(actor: Actor, ctx: Context, filename: str, content_type: str, s
     if len(head) > limit:
         raise FileTooLarge(limit=human_size(limit), kind=kind)
     chunks = itertools.chain([head], read_limited(stream, limit - len(head), kind)) if head else iter(())
+    chunks = quota.within(chunks, room, ctx)
     file_id = ctx.new_id()
     size = 0
 
@@ -117,13 +119,14 @@ def store_upload(actor: Actor, ctx: Context, filename: str, content_type: str, s
             size += len(chunk)
             yield chunk
 
-    # BlobStore.save must leave nothing behind when the iterator raises (FileTooLarge).
+    # BlobStore.save must leave nothing behind when the iterator raises (FileTooLarge, QuotaExceeded).
     path = ctx.blobs.save(f"{file_id}.{ext}", counted())
     meta = {"file_id": file_id, "activity_key": ctx.activity_key, "course_key": ctx.course_key,
             "learner_id": actor.user_id, "name": name, "size": size, "mime": mime, "kind": kind,
             "path": path, "at": ctx.now_iso()}
     try:
         with ctx.store.atomic():
+            quota.confirm(ctx, actor.user_id, size)
             ctx.store.save_file_meta(meta)
     except Exception:
         ctx.blobs.delete(path)

@@ -17,7 +17,8 @@ from .store import BlobStore, LearnerRecord, Store
 log = logging.getLogger(__name__)
 
 
-def _referenced_file_ids(record: LearnerRecord) -> set[str]:
+def referenced_file_ids(record: LearnerRecord) -> set[str]:
+    """Files the record's draft or attempts use: deleting any of them would break the learner's work."""
     ids = {f["file_id"] for a in record.attempts for f in a["evidence"].get("files", [])}
     if record.draft:
         ids |= {f["file_id"] for f in record.draft.get("files", [])}
@@ -84,7 +85,7 @@ def delete_my_data(actor: Actor, ctx: Context) -> dict[str, int]:
             record.updated_at = ctx.now_iso()
             store.save_record(record, expected)
             drafts += 1
-        keep |= _referenced_file_ids(record)
+        keep |= referenced_file_ids(record)
     orphans = [m for m in store.files_for_learner(actor.user_id, ctx.course_key) if m["file_id"] not in keep]
     return {
         "reflections": _delete_reflections(store, ctx.course_key, actor.user_id),

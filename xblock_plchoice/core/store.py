@@ -119,6 +119,11 @@ class Store(Protocol):
 
     def files_for_learner(self, learner_id: str, course_key: str | None = None) -> list[dict[str, Any]]: ...
 
+    def iter_files_before(self, cutoff: str) -> Iterator[dict[str, Any]]:
+        """Every file meta whose ``at`` is earlier than ``cutoff`` (ISO), each once, in pages (flat memory).
+
+        For the housekeeping sweep: the caller may delete yielded files while iterating."""
+
 
 class BlobStore(Protocol):
     """Where evidence bytes go. Paths are opaque strings chosen by the store."""
@@ -232,6 +237,11 @@ class MemoryStore:
     def files_for_learner(self, learner_id: str, course_key: str | None = None) -> list[dict[str, Any]]:
         return [copy.deepcopy(m) for m in self.files.values()
                 if m["learner_id"] == learner_id and (course_key is None or m["course_key"] == course_key)]
+
+    def iter_files_before(self, cutoff: str) -> Iterator[dict[str, Any]]:
+        old = sorted((m for m in self.files.values() if m["at"] < cutoff), key=lambda m: (m["at"], m["file_id"]))
+        for meta in old:
+            yield copy.deepcopy(meta)
 
 
 class MemoryBlobStore:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from . import workflow
+from . import quota, workflow
 from .activity import LEVELS, PHASES, Activity
 from .analytics import status_counts
 from .context import Actor, Context
@@ -118,7 +118,7 @@ def state_view(ctx: Context, actor: Actor, record: LearnerRecord) -> dict[str, A
         "role": actor.role,
         "me": me_view(ctx, actor, record),
         "staff": staff_summary(ctx) if actor.is_staff else None,
-        "limits": limits_view(ctx),
+        "limits": {**limits_view(ctx), **quota.usage_view(ctx, actor.user_id)},
     }
 
 
