@@ -42,9 +42,9 @@ def _optional_blueprint(module_name: str) -> Any:
 
 
 def _build_services(settings: Settings) -> Any:
+    from .blobs import make_blob_store
     from .db import migrate
     from .db.session import make_engine, make_sessionmaker
-    from .db.store import FileBlobStore
     from .lti.launch_storage import make_launch_store
     from .lti.platform_keys import PlatformKeyCache
     from .services import ToolServices
@@ -61,7 +61,7 @@ def _build_services(settings: Settings) -> Any:
     return ToolServices(settings=settings, engine=engine, sessions=sessions,
                         launch_store=make_launch_store(settings.redis_url, sessions),
                         platform_keys=PlatformKeyCache(ttl=settings.jwks_cache_seconds),
-                        blobs=FileBlobStore(settings.data_path / "blobs"), secret_key=secret_key_for(settings))
+                        blobs=make_blob_store(settings), secret_key=secret_key_for(settings))
 
 
 def _register_errors(app: Flask) -> None:

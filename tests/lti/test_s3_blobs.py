@@ -25,7 +25,7 @@ from lti_tool.config import ConfigError, load_settings
 from xblock_plchoice.core.activity import default_choice_definition
 from xblock_plchoice.core.errors import FileTooLarge, NotFound
 
-from .helpers.s3 import MIB, StreamedUpload, media_payload, reset_peak_rss, status_kib
+from .helpers.s3 import MIB, StreamedUpload, aws_env, media_payload, reset_peak_rss, status_kib
 from .platform_fixtures import ROOT, Browser, connect, launch_config
 
 pytestmark = pytest.mark.s3
@@ -122,8 +122,7 @@ def test_blob_url_is_checked(tmp_path):
 def test_ping_reports_an_unreachable_store(tmp_path, monkeypatch):
     from .helpers.servers import free_port
 
-    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")  # nothing listens there
-    for name, value in (("AWS_ACCESS_KEY_ID", "x"), ("AWS_SECRET_ACCESS_KEY", "y"), ("AWS_DEFAULT_REGION", "us-east-1")):
+    for name, value in aws_env(f"http://127.0.0.1:{free_port()}").items():  # nothing listens there
         monkeypatch.setenv(name, value)
     store = make_blob_store(load_settings({"DATA_DIR": str(tmp_path), "BLOB_URL": "s3://nowhere/x"}))
     with pytest.raises(OSError, match="nowhere"):
