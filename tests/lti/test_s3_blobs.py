@@ -22,11 +22,10 @@ from lti_tool.blobs import make_blob_store
 from lti_tool.blobs.files import FileBlobStore
 from lti_tool.blobs.s3 import PART_SIZE, S3BlobStore
 from lti_tool.config import ConfigError, load_settings
-from xblock_plchoice.core.activity import default_choice_definition
 from xblock_plchoice.core.errors import FileTooLarge, NotFound
 
-from .helpers.s3 import MIB, StreamedUpload, aws_env, media_payload, reset_peak_rss, status_kib
-from .platform_fixtures import ROOT, Browser, connect, launch_config
+from .helpers.s3 import MIB, aws_env, file_url, launched_learner, media_payload, reset_peak_rss, status_kib, upload
+from .platform_fixtures import ROOT, Browser
 
 pytestmark = pytest.mark.s3
 
@@ -130,34 +129,6 @@ def test_ping_reports_an_unreachable_store(tmp_path, monkeypatch):
 
 
 # --- the real tool and the demo platform -------------------------------------------------------------------
-def launched_learner(lms, tool, **env):
-    """A platform, a tool process (with ``env``), an activity, and a learner who chose the audio/video option."""
-    platform, server = lms("generic"), tool(**env)
-    connect(platform, server)
-    teacher = Browser(platform, server, "instructor-1")
-    link = teacher.deep_link(default_choice_definition())
-    learner = Browser(platform, server, "learner-1")
-    page = learner.launch("link", link=link["id"])
-    assert page.status_code == 200, learner.diagnose(page)
-    chosen = learner.api(page.text, "choose", {"option_id": "record"})
-    assert chosen.status_code == 200, chosen.text
-    return server, platform, link, learner, page.text
-
-
-def upload(browser: Browser, page_html: str, size: int, name: str = "talk.mp4") -> dict:
-    transport = launch_config(page_html)["transport"]
-    body = StreamedUpload({"kind": "video"}, name, size)
-    headers = {transport["launchHeader"]: transport["launchId"], transport["csrfHeader"]: transport["csrfToken"],
-               "Content-Type": body.content_type}
-    answer = browser.http.post(f"{transport['apiBase']}/upload", data=body, headers=headers, timeout=120)
-    assert answer.status_code == 200, answer.text[:500]
-    return answer.json()
-
-
-def file_url(page_html: str, file_id: str) -> str:
-    return launch_config(page_html)["transport"]["fileUrlTemplate"].replace("%7Bfile_id%7D", file_id)
-
-
 def test_large_upload_through_the_tool_is_multipart_and_memory_stays_flat(lms, tool, s3_bucket):
     server, _platform, _link, learner, page = launched_learner(lms, tool, **s3_bucket.env)
     upload(learner, page, 9 * MIB)  # warm up: the first multipart upload loads what boto3 loads lazily

@@ -1,14 +1,18 @@
-"""Helpers for the S3 blob tests and benchmark: a bucket on the moto server, a streamed multipart body,
-fake media bytes, and the peak RSS of another process (``/proc/<pid>/status``)."""
+"""Helpers for the S3 blob tests and benchmark: a bucket on the moto server, a learner of the real tool who
+uploads a streamed multipart body of fake media, and the peak RSS of another process (``/proc/<pid>/status``)."""
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from xblock_plchoice.core.activity import default_choice_definition
+
+from ..platform_fixtures import Browser, connect, launch_config
 
 MIB = 1024 * 1024
 MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
@@ -114,3 +118,33 @@ def status_kib(pid: int, name: str) -> int:
 def reset_peak_rss(pid: int) -> None:
     """Make ``VmHWM`` start again from the current RSS (Linux ``clear_refs`` 5), so a peak is this step's."""
     Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def launched_learner(lms: Callable[[str], Any], tool: Callable[..., Any], **env: str) -> tuple:
+    """A platform, a tool process (with ``env``), an activity, and a learner who chose the audio/video option."""
+    platform, server = lms("generic"), tool(**env)
+    connect(platform, server)
+    teacher = Browser(platform, server, "instructor-1")
+    link = teacher.deep_link(default_choice_definition())
+    learner = Browser(platform, server, "learner-1")
+    page = learner.launch("link", link=link["id"])
+    assert page.status_code == 200, learner.diagnose(page)
+    chosen = learner.api(page.text, "choose", {"option_id": "record"})
+    assert chosen.status_code == 200, chosen.text
+    return server, platform, link, learner, page.text
+
+
+def upload(browser: Browser, page_html: str, size: int, name: str = "talk.mp4") -> dict:
+    """``size`` bytes of fake mp4 as video evidence, streamed through ``/api/upload``; the file's view."""
+    transport = launch_config(page_html)["transport"]
+    body = StreamedUpload({"kind": "video"}, name, size)
+    headers = {transport["launchHeader"]: transport["launchId"], transport["csrfHeader"]: transport["csrfToken"],
+               "Content-Type": body.content_type}
+    answer = browser.http.post(f"{transport['apiBase']}/upload", data=body, headers=headers, timeout=600)
+    assert answer.status_code == 200, answer.text[:500]
+    return answer.json()
+
+
+def file_url(page_html: str, file_id: str) -> str:
+    """The download URL of ``file_id`` through the launch of ``page_html`` (its owner, staff, or anyone)."""
+    return launch_config(page_html)["transport"]["fileUrlTemplate"].replace("%7Bfile_id%7D", file_id)
