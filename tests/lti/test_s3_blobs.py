@@ -25,7 +25,7 @@ from lti_tool.config import ConfigError, load_settings
 from xblock_plchoice.core.errors import FileTooLarge, NotFound
 
 from .helpers.s3 import MIB, aws_env, file_url, launched_learner, media_payload, reset_peak_rss, status_kib, upload
-from .platform_fixtures import ROOT, Browser
+from .platform_fixtures import ROOT, Browser, launch_config
 
 pytestmark = pytest.mark.s3
 
@@ -201,6 +201,27 @@ def test_delete_my_data_removes_the_objects(lms, tool, s3_bucket):
     assert s3_bucket.keys() == [] and s3_bucket.pending_uploads() == []
     assert requests.get(first["url"], timeout=30).status_code == 404
     assert requests.get(second["url"], timeout=30).status_code == 404
+
+
+def test_an_unreachable_bucket_is_a_503_and_stores_nothing(lms, tool, s3_bucket):
+    from .helpers.servers import free_port
+
+    env = {**s3_bucket.env, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"}  # nothing listens there
+    server, _platform, _link, learner, page = launched_learner(lms, tool, **env)
+    transport = launch_config(page)["transport"]
+    headers = {transport["launchHeader"]: transport["launchId"], transport["csrfHeader"]: transport["csrfToken"]}
+    answer = learner.http.post(f"{transport['apiBase']}/upload", headers=headers, timeout=120,
+                               data={"kind": "video"}, files={"file": ("talk.mp4", media_payload(64 * 1024))})
+    assert answer.status_code == 503, answer.text[:300]
+    assert answer.json()["error"] == "storage_unavailable"
+    state = learner.api(page, "state").json()
+    assert state["me"]["draft"] is None or state["me"]["draft"]["files"] == []
+    with server.sessions()() as session:
+        from sqlalchemy import func, select
+
+        from lti_tool.db.models import FileMetaRow
+
+        assert session.scalar(select(func.count()).select_from(FileMetaRow)) == 0
 
 
 # --- plchoice-lti blobs migrate ------------------------------------------------------------------------------
