@@ -314,3 +314,19 @@ def test_migrate_refuses_a_url_that_is_not_s3(tmp_path):
     done = subprocess.run([sys.executable, "-m", "lti_tool.cli", "blobs", "migrate", "--to", "ftp://x/y"],
                           env=migrate_env(tmp_path / "data"), cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "s3://" in done.stderr, done.stderr
+
+
+def test_redirect_setting_with_the_data_dir_still_streams(make_app, platform_factory):
+    import io
+
+    from .conftest import api_headers
+    from .test_security_api import launched
+
+    app = make_app(BLOB_REDIRECT=True)
+    client, config = launched(app, platform_factory(app))
+    headers = api_headers(config)
+    assert client.post("/api/choose", json={"option_id": "write"}, headers=headers).status_code == 200
+    view = client.post("/api/upload", data={"kind": "file", "file": (io.BytesIO(b"%PDF-1.7 mine"), "m.pdf")},
+                       headers=headers, content_type="multipart/form-data").json
+    download = app.test_client().get(view["url"])
+    assert download.status_code == 200 and download.data == b"%PDF-1.7 mine" and "Location" not in download.headers
