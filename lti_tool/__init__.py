@@ -42,9 +42,9 @@ def _optional_blueprint(module_name: str) -> Any:
 
 
 def _build_services(settings: Settings) -> Any:
+    from .blobs import make_blob_store
     from .db import migrate
     from .db.session import make_engine, make_sessionmaker
-    from .db.store import FileBlobStore
     from .lti.launch_storage import make_launch_store
     from .lti.platform_keys import PlatformKeyCache
     from .lti.service_tokens import TokenCache
@@ -64,7 +64,7 @@ def _build_services(settings: Settings) -> Any:
                         tokens=TokenCache(launch_store, timeout=settings.outbound_timeout),
                         platform_keys=PlatformKeyCache(ttl=settings.jwks_cache_seconds,
                                                        timeout=min(settings.outbound_timeout, 5.0)),
-                        blobs=FileBlobStore(settings.data_path / "blobs"), secret_key=secret_key_for(settings))
+                        blobs=make_blob_store(settings), secret_key=secret_key_for(settings))
 
 
 def _register_errors(app: Flask) -> None:

@@ -1,5 +1,5 @@
 """``plchoice-lti``: set up the database and keys, register platforms, invite registrations, rotate keys,
-deliver grades, clean up.
+deliver grades, clean up, move evidence.
 
 Reads the same ``PLCHOICE_*`` variables as the app, so the CLI and the
 workers always talk to the same database.
@@ -147,13 +147,37 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 
 def cmd_housekeeping(_args: argparse.Namespace) -> int:
     """Delete evidence files no draft or attempt uses (older than PLCHOICE_ORPHAN_AFTER_SECONDS) now."""
-    from .db.store import FileBlobStore
+    from .blobs import make_blob_store
     from .lti import housekeeping
 
     settings = load_settings()
     sessions = make_sessionmaker(_engine())
-    report = housekeeping.sweep(sessions, FileBlobStore(settings.data_path / "blobs"), settings)
+    report = housekeeping.sweep(sessions, make_blob_store(settings), settings)
     print(housekeeping.describe(report))
+    return 0
+
+
+def cmd_blobs_migrate(args: argparse.Namespace) -> int:
+    """Copy the data dir's evidence to S3 (see :mod:`lti_tool.blobs.migrate`)."""
+    from .blobs import make_blob_store, parse_s3_url
+    from .blobs.files import FileBlobStore
+    from .blobs.migrate import migrate, referenced_paths
+    from .blobs.s3 import S3BlobStore
+
+    target_bucket, target_prefix = parse_s3_url(args.to, "--to")
+    source = make_blob_store(load_settings())
+    if not isinstance(source, FileBlobStore):
+        raise ConfigError("blobs migrate copies from the data dir: leave PLCHOICE_BLOB_URL unset (or file://...) "
+                          "until the copy is done, then set it to the --to URL.")
+    with session_scope(make_sessionmaker(_engine())) as session:
+        referenced = referenced_paths(session)
+    try:
+        report = migrate(source, S3BlobStore(target_bucket, target_prefix), referenced=referenced,
+                         dry_run=args.dry_run, out=lambda line: print(line, flush=True))
+    except OSError as exc:  # the bucket failed or a checksum differed: what is done stays done, rerun to resume
+        print(f"error: {exc} {exc.__cause__ or ''}".strip(), file=sys.stderr)
+        return 1
+    print(report.summary(args.to, args.dry_run))
     return 0
 
 
@@ -197,6 +221,13 @@ def build_parser() -> argparse.ArgumentParser:
     key = sub.add_parser("keys", help="manage the tool's signing keys")
     ksub = key.add_subparsers(dest="keys_command", required=True)
     ksub.add_parser("rotate", help="next key signs, current becomes previous").set_defaults(func=cmd_keys_rotate)
+
+    blobs = sub.add_parser("blobs", help="manage stored evidence files")
+    bsub = blobs.add_subparsers(dest="blobs_command", required=True)
+    move = bsub.add_parser("migrate", help="copy the data dir's evidence to s3://BUCKET/PREFIX (resumable, verified)")
+    move.add_argument("--to", required=True, metavar="s3://BUCKET/PREFIX")
+    move.add_argument("--dry-run", action="store_true", help="only list what would be copied")
+    move.set_defaults(func=cmd_blobs_migrate)
 
     box = sub.add_parser("outbox", help="deliver queued AGS grades: `outbox run [--once]`, `outbox status`",
                          add_help=False)

@@ -43,6 +43,11 @@ class Settings:
     # by one outbox worker at most every housekeeping_interval seconds, or by `plchoice-lti housekeeping`.
     orphan_after_seconds: int = 24 * 3600
     housekeeping_interval: float = 3600.0
+    # Evidence bytes (lti_tool.blobs): empty = <data_dir>/blobs, or file:///FOLDER, or s3://BUCKET/PREFIX
+    # (endpoint and credentials from boto3's AWS_* variables). Redirect: downloads of S3 evidence answer
+    # with a 302 to a 5-minute presigned URL (after the permission check) instead of streaming through the tool.
+    blob_url: str = ""
+    blob_redirect: bool = False
     testing: bool = False
     # AGS outbox (lti_tool.lti.outbox): None = a delivery thread in each web worker, except in TESTING apps.
     # Dynamic registration: comma-separated platform hosts allowed to register ("moodle.example.edu",

@@ -1,4 +1,4 @@
-"""What one running tool shares between requests: settings, database, launch storage, key cache.
+"""What one running tool shares between requests: settings, database, launch storage, key cache, blob store.
 
 Kept in ``app.extensions["plchoice"]``; :func:`services` reads it inside a request.
 """
@@ -11,8 +11,8 @@ from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from .blobs import ToolBlobStore
 from .config import Settings
-from .db.store import FileBlobStore
 from .lti.launch_storage import LaunchStore
 from .lti.platform_keys import PlatformKeyCache
 from .lti.service_tokens import TokenCache
@@ -25,7 +25,7 @@ class ToolServices:
     sessions: sessionmaker[Session]
     launch_store: LaunchStore
     platform_keys: PlatformKeyCache
-    blobs: FileBlobStore
+    blobs: ToolBlobStore
     secret_key: str
     tokens: TokenCache  # service access tokens, cached in launch_store so every worker reuses one
 

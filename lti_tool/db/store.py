@@ -1,4 +1,5 @@
-"""The core's :class:`~xblock_plchoice.core.store.Store` on SQLAlchemy, and a BlobStore on the data dir.
+"""The core's :class:`~xblock_plchoice.core.store.Store` on SQLAlchemy (the data-dir BlobStore moved to
+:mod:`lti_tool.blobs.files`; it is re-exported here so older imports keep working).
 
 Semantics follow ``MemoryStore`` exactly (it is the contract): optimistic
 versions, counters bumped with ``UPDATE value = value + delta`` in one
@@ -11,20 +12,17 @@ same session commits together with the decision it reports.
 from __future__ import annotations
 
 import copy
-import os
-import re
-import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from xblock_plchoice.core.errors import Conflict, NotFound
+from lti_tool.blobs.files import FileBlobStore  # noqa: F401 - re-export, see the docstring
+from xblock_plchoice.core.errors import Conflict
 from xblock_plchoice.core.store import LearnerRecord
 
 from .models import Counter, FileMetaRow, LearnerRecordRow, ProfileRow, ReflectionRow
@@ -217,46 +215,3 @@ class SqlStore:
         """Rows of one activity (used by health checks and tests, not by the core)."""
         return self.session.scalar(select(func.count()).select_from(LearnerRecordRow)
                                    .where(LearnerRecordRow.activity_key == activity_key)) or 0
-
-
-_SAFE_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,10}$")
-
-
-class FileBlobStore:
-    """Evidence bytes under ``<data_dir>/blobs``; paths are random, never derived from learner input."""
-
-    def __init__(self, root: str | os.PathLike[str]) -> None:
-        self.root = Path(root).resolve()
-        self.root.mkdir(parents=True, exist_ok=True)
-
-    def _resolve(self, path: str) -> Path:
-        full = (self.root / path).resolve()
-        if not full.is_relative_to(self.root) or full == self.root:
-            raise NotFound()
-        return full
-
-    def save(self, suggested_name: str, chunks: Iterable[bytes]) -> str:
-        token = secrets.token_hex(16)
-        suffix = Path(suggested_name).suffix
-        relative = f"{token[:2]}/{token}{suffix if _SAFE_SUFFIX.match(suffix) else ''}"
-        target = self.root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".part")
-        try:
-            with open(partial, "wb") as handle:
-                for chunk in chunks:
-                    handle.write(chunk)
-            os.replace(partial, target)  # readers never see half a file
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-        return relative
-
-    def open(self, path: str) -> IO[bytes]:
-        full = self._resolve(path)
-        if not full.is_file():
-            raise NotFound()
-        return open(full, "rb")  # noqa: SIM115 - the caller streams and closes it
-
-    def delete(self, path: str) -> None:
-        self._resolve(path).unlink(missing_ok=True)

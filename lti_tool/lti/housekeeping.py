@@ -31,9 +31,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from lti_tool.blobs import make_blob_store
 from lti_tool.config import Settings
 from lti_tool.db.session import reader
-from lti_tool.db.store import FileBlobStore, SqlStore
+from lti_tool.db.store import SqlStore
 from xblock_plchoice.core.evidence import human_size
 from xblock_plchoice.core.housekeeping import SweepReport, orphan_cutoff, sweep_orphans
 from xblock_plchoice.core.store import BlobStore
@@ -82,7 +83,7 @@ class Housekeeper:
     @classmethod
     def from_settings(cls, settings: Settings, sessions: sessionmaker[Session]) -> Housekeeper:
         """For ``plchoice-lti outbox run``: the same blob and launch stores the web app uses."""
-        return cls(sessions, FileBlobStore(settings.data_path / "blobs"),
+        return cls(sessions, make_blob_store(settings),
                    make_launch_store(settings.redis_url, sessions), settings)
 
     def __call__(self) -> SweepReport | None:

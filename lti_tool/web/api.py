@@ -15,6 +15,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, g, jsonify, request, stream_with_context
 from sqlalchemy.orm import Session
 
+from lti_tool.blobs import content_disposition
 from lti_tool.db.models import Activity as ActivityRow
 from lti_tool.db.session import reader
 from lti_tool.db.store import SqlStore
@@ -25,7 +26,7 @@ from xblock_plchoice.core.activity import parse_activity
 from xblock_plchoice.core.context import Actor, Context, GradeSink, Limits, NullGradeSink
 from xblock_plchoice.core.errors import MalformedPayload, NotFound, PLChoiceError
 from xblock_plchoice.core.i18n import gettext_noop as _
-from xblock_plchoice.core.protocol import dispatch, export_csv, open_file, upload_file
+from xblock_plchoice.core.protocol import dispatch, export_csv, open_file, readable_file_meta, upload_file
 
 from .i18n import gettext_for
 from .json_request import json_object
@@ -124,6 +125,10 @@ def download(file_id: str) -> Any:
     launch = require_download(file_resource(file_id))
     try:
         actor, ctx = build(launch, read_only=True)
+        if services().settings.blob_redirect:
+            redirect = _presigned_redirect(readable_file_meta(actor, ctx, file_id))  # permission first
+            if redirect is not None:
+                return redirect
         meta, stream = open_file(actor, ctx, file_id)
     except PLChoiceError as error:
         return _json_error(error, launch)
@@ -135,10 +140,24 @@ def download(file_id: str) -> Any:
 
     response = Response(chunks(), mimetype=meta.get("mime") or "application/octet-stream")
     response.headers["Content-Length"] = str(meta.get("size", ""))
-    disposition = "inline" if str(meta.get("mime", "")).startswith(("audio/", "video/", "image/")) else "attachment"
-    response.headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(meta.get('name') or 'file')}"
+    response.headers["Content-Disposition"] = content_disposition(meta.get("name") or "", str(meta.get("mime", "")))
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _presigned_redirect(meta: dict[str, Any]) -> Response | None:
+    """``PLCHOICE_BLOB_REDIRECT``: a 302 to a 5-minute URL of the bucket (None: the store has no such URLs).
+
+    Only called after the permission check. ``no-store``, so no cache keeps the URL past its minutes.
+    """
+    url = services().blobs.presigned_url(meta["path"], meta.get("name") or "",
+                                         meta.get("mime") or "application/octet-stream", expires=300)
+    if url is None:
+        return None
+    response = Response(status=302)
+    response.headers["Location"] = url
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

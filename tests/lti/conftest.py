@@ -50,6 +50,30 @@ def redis_server():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 API server over HTTP on loopback, for the whole session (each test takes its own bucket)."""
+    from .helpers.servers import S3Server
+
+    if not S3Server.available():
+        pytest.skip("moto_server is not installed (pip install -e '.[test]')")
+    server = S3Server().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server, monkeypatch):
+    """A fresh bucket; the standard AWS variables point at it in this process and in tools started after."""
+    from .helpers.s3 import Bucket
+
+    bucket = Bucket(s3_server.url)
+    for name, value in bucket.env.items():
+        if name != "PLCHOICE_BLOB_URL":
+            monkeypatch.setenv(name, value)
+    return bucket
+
+
 @pytest.fixture
 def jwks_server():
     server = JwksServer().start()

@@ -132,15 +132,22 @@ def upload_file(actor: Actor, ctx: Context, filename: str, content_type: str, st
     return store_upload(actor, ctx, filename, content_type, stream, kind or "file")
 
 
-def open_file(actor: Actor, ctx: Context, file_id: str) -> tuple[dict[str, Any], IO[bytes]]:
-    """A file's metadata and bytes, for its owner or this activity's staff; 404 for anyone else.
+def readable_file_meta(actor: Actor, ctx: Context, file_id: str) -> dict[str, Any]:
+    """A file's metadata, for its owner or this activity's staff; 404 for anyone else.
 
     404 rather than 403, so a learner cannot even learn that another's file exists.
+    Adapters that hand out a direct (presigned) URL call this instead of :func:`open_file`.
     """
     meta = ctx.store.get_file_meta(file_id) if isinstance(file_id, str) else None
     if (not meta or meta["activity_key"] != ctx.activity_key
             or (meta["learner_id"] != actor.user_id and not actor.is_staff) or ctx.blobs is None):
         raise NotFound(_("That file does not exist or is not yours."))
+    return meta
+
+
+def open_file(actor: Actor, ctx: Context, file_id: str) -> tuple[dict[str, Any], IO[bytes]]:
+    """A file's metadata and bytes, with :func:`readable_file_meta`'s permission check."""
+    meta = readable_file_meta(actor, ctx, file_id)
     return meta, ctx.blobs.open(meta["path"])
 
 

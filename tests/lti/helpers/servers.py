@@ -1,4 +1,4 @@
-"""Throwaway PostgreSQL and Redis servers on free loopback ports, stopped by the caller's fixture.
+"""Throwaway PostgreSQL, Redis and S3 (moto) servers on free loopback ports, stopped by the caller's fixture.
 
 PostgreSQL refuses to run as root, so under root the cluster belongs to ``nobody``
 (subprocess starts initdb and postgres as that user directly).
@@ -12,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -124,3 +125,33 @@ class Redis:
         if self.process is not None:
             stop(self.process)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class S3Server:
+    """moto's standalone S3 API server (``moto_server``) over HTTP on loopback: the real protocol, in memory."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @staticmethod
+    def binary() -> Path:
+        return Path(sys.executable).parent / "moto_server"
+
+    @classmethod
+    def available(cls) -> bool:
+        return cls.binary().exists()
+
+    def start(self) -> S3Server:
+        self.process = subprocess.Popen([str(self.binary()), "-H", "127.0.0.1", "-p", str(self.port)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(self.port, self.process)
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
