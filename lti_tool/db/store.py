@@ -14,6 +14,7 @@ import copy
 import os
 import re
 import secrets
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -242,3 +243,10 @@ class FileBlobStore:
 
     def delete(self, path: str) -> None:
         self._resolve(path).unlink(missing_ok=True)
+
+    def ping(self) -> bool:
+        """For /readyz: the directory is still there (an unmounted volume is not) and takes a write."""
+        if not self.root.is_dir():
+            raise FileNotFoundError(f"The blob directory {self.root} is missing.")
+        with tempfile.NamedTemporaryFile(dir=self.root, prefix=".ping-"):
+            return True
