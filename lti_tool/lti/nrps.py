@@ -25,6 +25,7 @@ from typing import Any
 import requests
 from sqlalchemy.orm import Session
 
+from lti_tool import metrics
 from lti_tool.lti.keys import current_private_key
 from lti_tool.lti.launch_errors import LtiError
 from lti_tool.lti.registrations import find_registration
@@ -85,7 +86,9 @@ def fetch_members(session: Session, launch: Any, *, tokens: TokenCache = TOKENS,
             if not url:
                 break
     except (ServiceTokenError, requests.RequestException, ValueError) as exc:
+        metrics.roster_fetch(False)
         raise NrpsUnavailable() from exc
+    metrics.roster_fetch(True)
     with _cache_lock:
         _cache[key] = (time.monotonic() + ROSTER_TTL, members)
     return members
