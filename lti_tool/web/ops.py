@@ -13,6 +13,7 @@ is still waiting, the next probe reports it as hung instead of piling up threads
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import threading
 import time
 from collections.abc import Callable
@@ -31,7 +32,6 @@ from xblock_plchoice.core.protocol import COMMANDS
 
 bp = Blueprint("plchoice_ops", __name__)
 CHECK_SECONDS = 2.0
-LOOPBACK = ("127.0.0.1", "::1")
 FORWARDING_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
 API_BLUEPRINT = "plchoice_api"
 API_ROUTES = {"plchoice_api.upload": "upload", "plchoice_api.download": "files", "plchoice_api.export": "export"}
@@ -133,7 +133,11 @@ def metrics_view() -> Any:
 def _direct_loopback() -> bool:
     """A caller on this host, not a proxied visitor: a proxy on the same host connects from loopback too,
     but it adds forwarding headers (the README's nginx config does), which a local scraper does not."""
-    return request.remote_addr in LOOPBACK and not any(h in request.headers for h in FORWARDING_HEADERS)
+    try:
+        local = ipaddress.ip_address(request.remote_addr or "").is_loopback
+    except ValueError:  # a unix socket or no address at all: not provably this host
+        return False
+    return local and not any(header in request.headers for header in FORWARDING_HEADERS)
 
 
 def api_command_label() -> str:
