@@ -201,10 +201,12 @@ def test_metrics_under_gunicorn_add_up_every_worker(lms, tool, tmp_path):
     assert queue.status_code == 200 and "roster_notice" not in queue.json(), queue.text
 
     # A dead AGS message (learner-2 left the course) and one that keeps waiting (the platform answers 503).
+    leaver = Browser(platform, server, "learner-2")
+    leaver_page = leaver.launch("link", link=link["id"])
+    links += 1
     with platform.state.lock:
         gone = platform.state.members.pop("learner-2")
-    submit_work(Browser(platform, server, "learner-2"), link["id"])
-    links += 1
+    submit_work(leaver, link["id"], page=leaver_page)
     wait_for(lambda: outbox_count(server, DEAD) == 1, message="the refused score to be set aside")
     with platform.state.lock:
         platform.state.members["learner-2"] = gone
