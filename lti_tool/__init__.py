@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Settings, load_settings, secret_key_for
 
@@ -70,6 +71,7 @@ def _build_services(settings: Settings) -> Any:
 def _register_errors(app: Flask) -> None:
     from xblock_plchoice.core.errors import PLChoiceError
 
+    from . import metrics
     from .lti.launch_errors import LtiError
     from .web.i18n import direction, gettext_for, request_language
 
@@ -80,6 +82,8 @@ def _register_errors(app: Flask) -> None:
     def lti_error(error: LtiError) -> Any:
         language = request_language()
         gettext = gettext_for(language)
+        if request.path.startswith("/lti/"):  # a login or launch refused (not an /api call's launch check)
+            metrics.launch_refused(error.code)
         if wants_json():
             return jsonify(error.to_dict(gettext)), error.status
         log.info("LTI request refused (%s): %s", error.code, error)
@@ -111,8 +115,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="None" if settings.cookie_secure else "Lax",
         PERMANENT_SESSION_LIFETIME=settings.launch_ttl,
     )
-    from .web import api, browser_policy, pages
+    from .logging_setup import init_app as init_logging
+    from .web import api, browser_policy, ops, pages
 
+    if settings.proxy_fix:  # behind nginx & co.: the visitor's address and scheme, from one trusted hop
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)
+    init_logging(app, settings.log_format)  # first, so every later hook and log line has the request id
+    ops.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     for module_name in OPTIONAL_BLUEPRINTS:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 PREFIX = "PLCHOICE_"
+LOG_FORMATS = ("text", "json")
 
 
 class ConfigError(ValueError):
@@ -62,6 +63,10 @@ class Settings:
     ags_timeout: float = 10.0  # seconds to wait for the platform's answer to one score
     # Seconds one call to a platform (key set, token, roster page, registration) may take in all.
     outbound_timeout: float = 10.0
+    # Operations (lti_tool.web.ops, lti_tool.logging_setup): see the README's "Running in production".
+    log_format: str = "text"  # "json": one JSON object per log line, with the request id
+    metrics_token: str = ""  # set: /metrics needs "Authorization: Bearer <token>"; unset: loopback only
+    proxy_fix: bool = False  # behind a reverse proxy: trust one hop of X-Forwarded-For/-Proto/-Host
 
     @property
     def data_path(self) -> Path:
@@ -144,6 +149,8 @@ def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[s
             raise ConfigError(f"Unknown setting {key!r}; known: {', '.join(sorted(n.upper() for n in names))}.")
         values[name] = _coerce(name, value)
     settings = replace(Settings(), **values)
+    if settings.log_format not in LOG_FORMATS:
+        raise ConfigError(f"{PREFIX}LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {settings.log_format!r}.")
     if not settings.base_url.startswith(("http://", "https://")):
         raise ConfigError(f"{PREFIX}BASE_URL must start with http:// or https://, not {settings.base_url!r}.")
     return settings

@@ -27,7 +27,7 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
 
 
 def is_current(engine: Engine) -> bool:
-    """True when the database is at every head revision (what /healthz reports)."""
+    """True when the database is at every head revision (what /readyz reports)."""
     script = ScriptDirectory.from_config(alembic_config(engine))
     with engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from lti_tool import metrics
 from lti_tool.lti.launch_errors import LtiError
 from xblock_plchoice.core.i18n import gettext_noop as _
 
@@ -59,7 +60,9 @@ def fetch_members(target: TokenTarget, signer: Signer, url: str, *, tokens: Toke
             if origin(next_url) != origin(url):  # the bearer token goes nowhere but the platform
                 raise NrpsUnavailable()
     except (ServiceTokenError, OutboundError) as exc:
+        metrics.roster_fetch(False)
         raise NrpsUnavailable() from exc
+    metrics.roster_fetch(True)
     return members
 
 

@@ -1,4 +1,4 @@
-"""Pages: OIDC login, the launch, the tool's JWKS, health, and the shared front end's static files."""
+"""Pages: OIDC login, the launch, the tool's JWKS, and the shared front end's static files."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, make_response, redirect, render_template, request, send_from_directory
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 import xblock_plchoice
-from lti_tool.db.migrate import is_current
+from lti_tool import metrics
 from lti_tool.db.models import Activity, ResourceLinkActivity
-from lti_tool.db.session import read_engine, reader
+from lti_tool.db.session import reader
 from lti_tool.lti import keys
 from lti_tool.lti.activity_owner import opens_in
 from lti_tool.lti.launch import PlatformStorageLookup, ToolMessageLaunch, ToolOIDCLogin, ValidatedLaunch
@@ -37,27 +37,6 @@ def _page(html: str, status: int = 200) -> Response:
 
 def page_context(language: str) -> dict[str, Any]:
     return {"lang": language, "dir": direction(language), "static": "/static/plchoice", "_": gettext_for(language)}
-
-
-@bp.get("/healthz")
-def healthz() -> Any:
-    tool = services()
-    report: dict[str, Any] = {"status": "ok"}
-    try:
-        engine = read_engine(tool.engine)  # a health probe must never queue behind a writer
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        report["database"] = "ok" if is_current(engine) else "migrations pending"
-    except Exception as exc:  # noqa: BLE001 - health reports any failure instead of raising
-        report["database"] = f"error: {type(exc).__name__}"
-    try:
-        tool.launch_store.ping()
-        report["launch_storage"] = "redis" if tool.settings.redis_url else "database"
-    except Exception as exc:  # noqa: BLE001
-        report["launch_storage"] = f"error: {type(exc).__name__}"
-    healthy = report["database"] == "ok" and not report["launch_storage"].startswith("error")
-    report["status"] = "ok" if healthy else "unhealthy"
-    return jsonify(report), 200 if healthy else 503
 
 
 @bp.get("/lti/jwks")
@@ -145,7 +124,9 @@ def launch() -> Any:
         except PlatformStorageLookup as lookup:
             return _storage_lookup_page(lookup)
         if validated.is_deep_link:
-            return _deep_link(validated)
+            answer = _deep_link(validated)
+            metrics.launch_succeeded(validated.message_type)
+            return answer
         activity_id, needs_mapping = resolve_activity(session, validated)
     context = validated.complete(activity_id)
     if needs_mapping:
@@ -165,6 +146,7 @@ def launch() -> Any:
     html = render_template("launch.html", **page_context(language), config=config, css=css,
                            title=context.claims.get("https://purl.imsglobal.org/spec/lti/claim/resource_link",
                                                     {}).get("title") or "PL Choice")
+    metrics.launch_succeeded(validated.message_type)
     return _page(html)
 
 

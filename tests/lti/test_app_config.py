@@ -44,8 +44,8 @@ def test_create_app_from_environment_only(monkeypatch, tmp_path):
     monkeypatch.setenv("PLCHOICE_OUTBOX_WORKER", "0")  # not a TESTING app: keep the delivery thread out of pytest
     app = create_app()
     client = app.test_client()
-    health = client.get("/healthz")
-    assert health.status_code == 200 and health.json["database"] == "ok"
+    health = client.get("/readyz")
+    assert health.status_code == 200 and health.json["checks"]["database"] == "ok"
     assert health.headers["Referrer-Policy"] == "no-referrer"
     assert (tmp_path / "d" / "plchoice.sqlite3").exists()
 

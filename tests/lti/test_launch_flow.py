@@ -62,6 +62,6 @@ def test_jwks_and_health(app, platform):
     client = app.test_client()
     keys = client.get("/lti/jwks").json["keys"]
     assert len(keys) == 2 and all(k["alg"] == "RS256" and k["kty"] == "RSA" and "d" not in k for k in keys)
-    health = client.get("/healthz")
-    assert health.status_code == 200 and health.json == {"status": "ok", "database": "ok",
-                                                          "launch_storage": "database"}
+    assert client.get("/healthz").json == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json == {"status": "ready", "checks": {"database": "ok", "blobs": "ok"}}

@@ -73,5 +73,5 @@ def test_launch_and_api_on_postgres(postgres_url, tmp_path, monkeypatch, jwks_se
     replay = platform.post_launch(app.test_client(), token, login.state)
     assert replay.status_code == 403
     assert launch_rows(app)["used_nonces"] == 1 and launch_rows(app)["records"] == 1
-    assert client.get("/healthz").json["database"] == "ok"
+    assert client.get("/readyz").json["checks"]["database"] == "ok"
     app.extensions["plchoice"].engine.dispose()

@@ -33,7 +33,7 @@ def test_launch_state_lives_in_redis(make_app, platform_factory, redis_server):
     assert rows["used_nonces"] == rows["launches"] == rows["states"] == 0  # nothing of it in the database
     replay = platform.post_launch(app.test_client(), token, login.state)
     assert replay.status_code == 403 and "replayed_token" in replay.get_data(as_text=True)
-    assert app.test_client().get("/healthz").json["launch_storage"] == "redis"
+    assert app.test_client().get("/readyz").json["checks"]["redis"] == "ok"
 
 
 def test_redis_nonce_race_has_one_winner(redis_server):
@@ -59,5 +59,6 @@ def test_health_reports_an_unreachable_redis(make_app):
     from .helpers.servers import free_port
 
     app = make_app(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
-    health = app.test_client().get("/healthz")
-    assert health.status_code == 503 and health.json["launch_storage"].startswith("error")
+    health = app.test_client().get("/readyz")
+    assert health.status_code == 503 and health.json["failing"] == ["redis"]
+    assert health.json["checks"]["redis"].startswith("error")
