@@ -1,11 +1,12 @@
-"""What one running tool shares between requests: settings, database, launch storage, key cache, blob store.
+"""What one running tool shares between requests: settings, database, launch storage, key cache, blob store,
+registration cache.
 
 Kept in ``app.extensions["plchoice"]``; :func:`services` reads it inside a request.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import Engine
@@ -15,6 +16,7 @@ from .blobs import ToolBlobStore
 from .config import Settings
 from .lti.launch_storage import LaunchStore
 from .lti.platform_keys import PlatformKeyCache
+from .lti.registry import Registry
 from .lti.service_tokens import TokenCache
 
 
@@ -28,6 +30,7 @@ class ToolServices:
     blobs: ToolBlobStore
     secret_key: str
     tokens: TokenCache  # service access tokens, cached in launch_store so every worker reuses one
+    registry: Registry = field(default_factory=Registry)  # registrations and link mappings, per process
 
 
 def services() -> ToolServices:

@@ -22,8 +22,10 @@ from sqlalchemy import ColumnElement, and_, or_
 
 from lti_tool.db.models import Activity
 
+from .registry import KnownActivity
 
-def opens_in(activity: Activity, registration_id: int, course_key: str) -> bool:
+
+def opens_in(activity: Activity | KnownActivity, registration_id: int, course_key: str) -> bool:
     """True when a launch of ``registration_id`` in ``course_key`` may open ``activity``."""
     if activity.registration_id is not None:
         return activity.registration_id == registration_id

@@ -36,14 +36,15 @@ from pylti1p3.exception import LtiException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.db.models import Deployment, Registration
+from lti_tool.db.models import Registration
 from lti_tool.services import ToolServices
 
 from . import launch_errors as errors
 from .claims import STRING, validate_claims
 from .launch_context import LaunchContext, build_context
 from .platform_storage import PartitionedCookieService, storage_proves, storage_target
-from .registrations import DbToolConf, find_deployment, find_registration, to_pylti
+from .registrations import DbToolConf
+from .registry import KnownRegistration
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 MESSAGE_TYPE = CLAIM + "message_type"
@@ -56,7 +57,7 @@ class LoginRedirect:
     url: str
     state: str
     nonce: str
-    registration: Registration
+    registration: KnownRegistration
     storage_target: str | None
 
 
@@ -69,9 +70,9 @@ class ToolOIDCLogin(FlaskOIDCLogin):
             request, secure=services.settings.cookie_secure))
         self.services = services
         self.session = session
-        self._row: Registration | None = None
+        self._row: KnownRegistration | None = None
 
-    def validate_oidc_login(self) -> Registration:  # type: ignore[override]
+    def validate_oidc_login(self) -> KnownRegistration:  # type: ignore[override]
         iss = self._get_request_param("iss")
         if not iss:
             raise errors.LoginMissingParameter(name="iss")
@@ -79,12 +80,12 @@ class ToolOIDCLogin(FlaskOIDCLogin):
             raise errors.LoginMissingParameter(name="login_hint")
         client_id = self._get_request_param("client_id")
         if client_id:
-            row = find_registration(self.session, iss, client_id)
+            row = self.services.registry.registration(self.session, iss, client_id)
         else:
             rows = list(self.session.scalars(select(Registration).where(Registration.issuer == iss).limit(2)))
             if len(rows) > 1:
                 raise errors.AmbiguousRegistration(issuer=iss)
-            row = rows[0] if rows else None
+            row = self.services.registry.registration(self.session, iss, rows[0].client_id) if rows else None
         if row is None:
             raise errors.UnknownRegistration(issuer=iss, client_id=client_id or "-")
         target = self._get_request_param("target_link_uri")
@@ -125,7 +126,7 @@ class ToolOIDCLogin(FlaskOIDCLogin):
 class PlatformStorageLookup(Exception):  # noqa: N818 - a signal, not an error
     """No state cookie came back, but the platform offers storage: read the state from there first."""
 
-    def __init__(self, target: str, state: str, nonce: str, registration: Registration) -> None:
+    def __init__(self, target: str, state: str, nonce: str, registration: KnownRegistration) -> None:
         super().__init__("state must be read from platform storage")
         self.target, self.state, self.nonce, self.registration = target, state, nonce, registration
 
@@ -139,9 +140,10 @@ class ToolMessageLaunch(FlaskMessageLaunch):
                          cookie_service=PartitionedCookieService(request, secure=services.settings.cookie_secure))
         self.services = services
         self.session = session
-        self.row: Registration | None = None
-        self.deployment: Deployment | None = None
+        self.row: KnownRegistration | None = None
+        self.deployment: str | None = None  # the deployment id, one of the registration's
         self.state_record: dict[str, Any] = {}
+        self._records: dict[str, Any] | None = None
         self.binding = ""
 
     # -- the pipeline ---------------------------------------------------------------
@@ -195,7 +197,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         if azp is None and len(audiences) > 1:
             raise errors.MissingClaim(claim="azp")
         client_id = azp or audiences[0]
-        row = find_registration(self.session, iss, client_id)
+        row = self.services.registry.registration(self.session, iss, client_id)
         if row is None:
             known = list(self.session.scalars(select(Registration.client_id).where(Registration.issuer == iss)))
             if azp is not None and any(a in known for a in audiences):
@@ -236,9 +238,19 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         Read from the unverified body; validate_state then binds it to the login, the signature proves it.
         """
         nonce = self._jwt["body"].get("nonce")
-        if isinstance(nonce, str) and self.services.launch_store.get("nonce-used:" + nonce) is not None:
+        if isinstance(nonce, str) and "nonce-used:" + nonce in self._login_records():
             raise errors.ReplayedToken()
         return self
+
+    def _login_records(self) -> dict[str, Any]:
+        """The login's state and the nonce's used-marker, read once, in one round trip, for both checks."""
+        if self._records is None:
+            nonce = self._jwt["body"].get("nonce")
+            keys = ["state:" + self._get_request_param("state")]
+            if isinstance(nonce, str):
+                keys.append("nonce-used:" + nonce)
+            self._records = self.services.launch_store.get_many(keys)
+        return self._records
 
     def validate_state(self) -> ToolMessageLaunch:
         """The state names our login, for this issuer, client id and nonce, started in this browser.
@@ -247,7 +259,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         """
         assert self.row is not None
         state = self._get_request_param("state")
-        record = self.services.launch_store.get("state:" + state)
+        record = self._login_records().get("state:" + state)
         if record is None:
             raise errors.UnknownState()
         body = self._jwt["body"]
@@ -278,9 +290,9 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         deployment_id = self._jwt["body"][DEPLOYMENT_ID]  # a string: validate_claims ran
         if not deployment_id:
             raise errors.MissingClaim(claim=DEPLOYMENT_ID)
-        self.deployment = find_deployment(self.session, self.row, deployment_id)
-        if self.deployment is None:
+        if deployment_id not in self.row.deployment_ids:
             raise errors.UnknownDeployment(deployment_id=deployment_id)
+        self.deployment = deployment_id
         return self
 
     def validate_message(self) -> ToolMessageLaunch:
@@ -295,15 +307,14 @@ class ToolMessageLaunch(FlaskMessageLaunch):
 
     def validated(self) -> ValidatedLaunch:
         assert self._validated and self.row is not None and self.deployment is not None
-        self._registration = to_pylti(self.session, self.row)  # for get_deep_link(), get_ags(), get_nrps()
         return ValidatedLaunch(self, dict(self._jwt["body"]), self.row, self.deployment)
 
 
 class ValidatedLaunch:
     """A launch whose every check passed; what pages and lti-services' deep-linking hook receive."""
 
-    def __init__(self, message: ToolMessageLaunch, claims: dict[str, Any], registration: Registration,
-                 deployment: Deployment) -> None:
+    def __init__(self, message: ToolMessageLaunch, claims: dict[str, Any], registration: KnownRegistration,
+                 deployment: str) -> None:
         self.message = message  # the pylti1p3 object: get_deep_link(), get_ags(), get_nrps() work on it
         self.claims = claims
         self.registration = registration
@@ -331,10 +342,11 @@ class ValidatedLaunch:
         settings = services.settings
         nonce = str(self.claims["nonce"])
         ttl = max(int(self.claims.get("exp", 0)) - int(time.time()), 0) + settings.jwt_leeway + settings.state_ttl
-        if not services.launch_store.add_once("nonce-used:" + nonce, {"at": int(time.time())}, ttl):
+        context = build_context(self.claims, self.registration, self.launch_id, activity_id=activity_id,
+                                csrf_token=self.csrf_token, session_bound=self.binding == "cookie")
+        if not services.launch_store.consume_login("nonce-used:" + nonce, ttl,
+                                                   "state:" + self.message._get_request_param("state"),
+                                                   "launch:" + self.launch_id, context.to_dict(), settings.launch_ttl):
             raise errors.ReplayedToken()
-        services.launch_store.delete("state:" + self.message._get_request_param("state"))
-        self.context = build_context(self.claims, self.registration, self.launch_id, activity_id=activity_id,
-                                     csrf_token=self.csrf_token, session_bound=self.binding == "cookie")
-        services.launch_store.put("launch:" + self.launch_id, self.context.to_dict(), settings.launch_ttl)
+        self.context = context
         return self.context

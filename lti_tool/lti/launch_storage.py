@@ -9,11 +9,12 @@ atomic in both, so two workers racing on the same nonce cannot both win.
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from pylti1p3.launch_data_storage.base import LaunchDataStorage
-from sqlalchemy import delete, or_, select
+from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,6 +34,16 @@ class LaunchStore(Protocol):
         """Read and delete in one step: only one caller ever gets the value."""
 
     def delete(self, key: str) -> None: ...
+
+    def get_many(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        """The live values of ``keys`` that exist, read in one round trip (a launch reads state and nonce)."""
+
+    def consume_login(self, nonce_key: str, nonce_ttl: int, state_key: str, launch_key: str,
+                      launch: dict[str, Any], launch_ttl: int) -> bool:
+        """In one atomic step: mark the nonce used, drop the login's state, save the launch.
+
+        False, and nothing changed, when the nonce was used already (a replay racing this one).
+        """
 
     def ping(self) -> bool: ...
 
@@ -96,6 +107,28 @@ class DbLaunchStore:
         with self.sessions.begin() as session:
             session.execute(delete(LaunchValue).where(LaunchValue.key == key))
 
+    def get_many(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        now = _now()
+        with self.readers() as session:
+            rows = session.execute(select(LaunchValue.key, LaunchValue.value, LaunchValue.expires_at)
+                                   .where(LaunchValue.key.in_(keys))).all()
+        return {key: value for key, value, expires_at in rows if _aware(expires_at) >= now}
+
+    def consume_login(self, nonce_key: str, nonce_ttl: int, state_key: str, launch_key: str,
+                      launch: dict[str, Any], launch_ttl: int) -> bool:
+        now = _now()
+        try:
+            with self.sessions.begin() as session:  # one transaction, one commit per launch
+                session.execute(delete(LaunchValue).where(or_(
+                    LaunchValue.key == state_key, and_(LaunchValue.key == nonce_key, LaunchValue.expires_at < now))))
+                session.execute(insert(LaunchValue), [
+                    {"key": nonce_key, "value": {"at": int(now.timestamp())},
+                     "expires_at": now + timedelta(seconds=nonce_ttl)},
+                    {"key": launch_key, "value": launch, "expires_at": now + timedelta(seconds=launch_ttl)}])
+        except IntegrityError:  # a live nonce-used row: the other launch won, and this one changed nothing
+            return False
+        return True
+
     def ping(self) -> bool:
         with self.readers() as session:
             session.execute(select(LaunchValue.key).limit(1))
@@ -127,6 +160,20 @@ class RedisLaunchStore:
 
     def delete(self, key: str) -> None:
         self.client.delete(self.prefix + key)
+
+    def get_many(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        values = self.client.mget([self.prefix + key for key in keys])
+        return {key: json.loads(raw) for key, raw in zip(keys, values, strict=True) if raw is not None}
+
+    def consume_login(self, nonce_key: str, nonce_ttl: int, state_key: str, launch_key: str,
+                      launch: dict[str, Any], launch_ttl: int) -> bool:
+        if not self.add_once(nonce_key, {"at": int(time.time())}, nonce_ttl):
+            return False
+        with self.client.pipeline(transaction=True) as pipe:  # MULTI: both or neither
+            pipe.delete(self.prefix + state_key)
+            pipe.set(self.prefix + launch_key, json.dumps(launch), ex=max(launch_ttl, 1))
+            pipe.execute()
+        return True
 
     def ping(self) -> bool:
         return bool(self.client.ping())

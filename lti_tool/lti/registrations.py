@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 from lti_tool.db.models import Deployment, Registration
 
 from .keys import NoSigningKey, current_private_key, jwks
+from .registry import bump_version
 
 CANVAS_CLOUD_ISSUERS = ("https://canvas.instructure.com", "https://canvas.beta.instructure.com",
                         "https://canvas.test.instructure.com")
@@ -95,6 +96,7 @@ def add_registration(session: Session, *, issuer: str, client_id: str, auth_logi
         if find_deployment(session, registration, deployment_id) is None:
             session.add(Deployment(registration=registration, deployment_id=deployment_id))
     session.flush()
+    bump_version(session)  # every process drops its cached registrations (lti_tool.lti.registry)
     return registration
 
 
@@ -118,6 +120,7 @@ def remove_registration(session: Session, issuer: str, client_id: str) -> bool:
         return False
     session.delete(registration)
     session.flush()
+    bump_version(session)  # the removed platform stops launching on every node within a second
     return True
 
 

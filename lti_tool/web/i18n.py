@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from gettext import NullTranslations
 
@@ -26,7 +27,11 @@ def direction(language: str) -> str:
     return "rtl" if is_rtl(language) else "ltr"
 
 
+@functools.cache
 def catalog_messages(language: str) -> dict[str, str]:
-    """Every translated message of ``language``: the front end's ``t()`` looks strings up here."""
+    """Every translated message of ``language``: the front end's ``t()`` looks strings up here.
+
+    Built once per language and process (the catalogs ship with the package); callers must not change it.
+    """
     messages = getattr(translation_for(language), "_catalog", None) or {}
     return {k: v for k, v in messages.items() if isinstance(k, str) and k and isinstance(v, str) and v}

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, make_response, redirect, render_template, request, send_from_directory
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 import xblock_plchoice
 from lti_tool import metrics
-from lti_tool.db.models import Activity, ResourceLinkActivity
+from lti_tool.db.models import ResourceLinkActivity
 from lti_tool.db.session import reader
 from lti_tool.lti import keys
 from lti_tool.lti.activity_owner import opens_in
@@ -69,13 +69,12 @@ def resolve_activity(session: Session, launch: ValidatedLaunch) -> tuple[str, bo
     Either way it must be an activity this registration may open (:func:`~lti_tool.lti.activity_owner.opens_in`).
     """
     context = launch.context
-    mapped = session.scalars(select(ResourceLinkActivity.activity_id).where(
-        ResourceLinkActivity.registration_id == launch.registration.id,
-        ResourceLinkActivity.deployment_id == context.deployment_id,
-        ResourceLinkActivity.resource_link_id == context.resource_link_id)).first()
+    registry = services().registry
+    mapped = registry.linked_activity(session, launch.registration.id, context.deployment_id,
+                                      context.resource_link_id)
     custom_id = str(context.custom.get("activity_id", ""))
     for activity_id, needs_mapping in ((mapped, False), (custom_id, True)):
-        activity = session.get(Activity, activity_id) if activity_id else None
+        activity = registry.activity(session, activity_id) if activity_id else None
         if activity is None:
             continue
         if not opens_in(activity, launch.registration.id, context.course_key):
@@ -142,12 +141,18 @@ def launch() -> Any:
                       "launchHeader": LAUNCH_HEADER, "csrfHeader": CSRF_HEADER,
                       "exportUrl": export_url_for(context.launch_id)},
     }
-    css = sorted(p.name for p in (STATIC_ROOT / "css").glob("*.css")) if (STATIC_ROOT / "css").is_dir() else []
-    html = render_template("launch.html", **page_context(language), config=config, css=css,
+    html = render_template("launch.html", **page_context(language), config=config, css=_stylesheets(),
                            title=context.claims.get("https://purl.imsglobal.org/spec/lti/claim/resource_link",
                                                     {}).get("title") or "PL Choice")
     metrics.launch_succeeded(validated.message_type)
     return _page(html)
+
+
+@functools.cache
+def _stylesheets() -> list[str]:
+    """The front end's CSS files (they ship with the package: read the folder once per process)."""
+    folder = STATIC_ROOT / "css"
+    return sorted(p.name for p in folder.glob("*.css")) if folder.is_dir() else []
 
 
 def _storage_lookup_page(lookup: PlatformStorageLookup) -> Any:

@@ -47,17 +47,24 @@ def file_resource(file_id: str) -> str:
     return "file:" + file_id
 
 
-def link_signature(launch_id: str, resource: str, expires: int) -> str:
-    """HMAC of (launch, resource, expiry); JSON keeps the three fields unambiguous."""
+def link_signature(launch_id: str, resource: str, expires: int, secret_key: str | None = None) -> str:
+    """HMAC of (launch, resource, expiry) under the tool's secret; JSON keeps the three fields unambiguous."""
     message = json.dumps(["download", launch_id, resource, expires]).encode()
-    digest = hmac.new(services().secret_key.encode(), message, hashlib.sha256).digest()
+    key = services().secret_key if secret_key is None else secret_key
+    digest = hmac.new(key.encode(), message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def signed_query_with(secret_key: str, launch_id: str, resource: str) -> str:
+    """:func:`signed_query` outside a request (tests and tools that hold the secret key)."""
+    expires = (int(time.time()) + LINK_TTL_SECONDS) // LINK_STEP_SECONDS * LINK_STEP_SECONDS
+    signature = link_signature(launch_id, resource, expires, secret_key)
+    return urlencode({"launch": launch_id, "exp": expires, "sig": signature})
 
 
 def signed_query(launch_id: str, resource: str) -> str:
     """``launch=…&exp=…&sig=…`` for a link to ``resource``, valid 55 to 60 minutes from now."""
-    expires = (int(time.time()) + LINK_TTL_SECONDS) // LINK_STEP_SECONDS * LINK_STEP_SECONDS
-    return urlencode({"launch": launch_id, "exp": expires, "sig": link_signature(launch_id, resource, expires)})
+    return signed_query_with(services().secret_key, launch_id, resource)
 
 
 def _load(launch_id: str | None) -> LaunchContext:

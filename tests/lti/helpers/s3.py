@@ -145,6 +145,16 @@ def upload(browser: Browser, page_html: str, size: int, name: str = "talk.mp4") 
     return answer.json()
 
 
-def file_url(page_html: str, file_id: str) -> str:
-    """The download URL of ``file_id`` through the launch of ``page_html`` (its owner, staff, or anyone)."""
-    return launch_config(page_html)["transport"]["fileUrlTemplate"].replace("%7Bfile_id%7D", file_id)
+def file_url(page_html: str, file_id: str, secret_key: str = "e2e-secret") -> str:
+    """A download link of ``file_id`` signed, as the tool signs them, for the launch of ``page_html``.
+
+    The tool hands each launch links to its own files only; this makes the link another launch (staff,
+    or another learner) would present, so the test sees the permission check, not the signature check.
+    """
+    from urllib.parse import quote
+
+    from lti_tool.web.security import file_resource, signed_query_with
+
+    transport = launch_config(page_html)["transport"]
+    query = signed_query_with(secret_key, transport["launchId"], file_resource(file_id))
+    return f"{transport['apiBase']}/files/{quote(file_id, safe='')}?{query}"
