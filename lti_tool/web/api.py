@@ -26,7 +26,7 @@ from xblock_plchoice.core.activity import parse_activity
 from xblock_plchoice.core.context import Actor, Context, GradeSink, Limits, NullGradeSink
 from xblock_plchoice.core.errors import MalformedPayload, NotFound, PLChoiceError
 from xblock_plchoice.core.i18n import gettext_noop as _
-from xblock_plchoice.core.protocol import dispatch, export_csv, open_file, readable_file_meta, upload_file
+from xblock_plchoice.core.protocol import dispatch, export_csv, is_read_only, open_file, readable_file_meta, upload_file
 
 from .i18n import gettext_for
 from .json_request import json_object
@@ -186,7 +186,7 @@ def command(command: str) -> Any:
     launch = require_csrf()
     try:
         payload = json_object()
-        actor, ctx = build(launch)
+        actor, ctx = build(launch, read_only=is_read_only(command))  # readers never take SQLite's write lock
         view = dispatch(command, actor, payload, ctx)
         _session().commit()
     except PLChoiceError as error:

@@ -28,7 +28,7 @@ def _state(actor: Actor, ctx: Context, record: LearnerRecord | None = None) -> d
     return views.state_view(ctx, actor, record or load_record(ctx, actor.user_id))
 
 
-@command("state", kinds=BOTH)
+@command("state", kinds=BOTH, read_only=True)
 def state(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
     return _state(actor, ctx)
 
@@ -153,7 +153,7 @@ def profile(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, An
     return {"profile": reflection.profile_view(current)}
 
 
-@command("log", kinds=BOTH)
+@command("log", kinds=BOTH, read_only=True)
 def log(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
     return {"entries": reflection.learning_log(ctx, actor.user_id)}
 

@@ -29,16 +29,19 @@ class Command:
     handler: Handler
     staff_only: bool = False
     kinds: tuple[str, ...] = ("choice",)
+    # Reads only: an adapter may run it without taking a write lock (SQLite's is one per database, so a
+    # write transaction per `state` would queue every reader behind any writer).
+    read_only: bool = False
 
 
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, *, staff_only: bool = False,
-            kinds: tuple[str, ...] = ("choice",)) -> Callable[[Handler], Handler]:
+def command(name: str, *, staff_only: bool = False, kinds: tuple[str, ...] = ("choice",),
+            read_only: bool = False) -> Callable[[Handler], Handler]:
     """Register a handler under ``name`` (decorator)."""
     def register(handler: Handler) -> Handler:
-        COMMANDS[name] = Command(name, handler, staff_only, kinds)
+        COMMANDS[name] = Command(name, handler, staff_only, kinds, read_only)
         return handler
     return register
 
@@ -46,6 +49,12 @@ def command(name: str, *, staff_only: bool = False,
 def require_staff(actor: Actor) -> None:
     if not actor.is_staff:
         raise PermissionDenied(_("Only course staff can do that."))
+
+
+def is_read_only(name: str) -> bool:
+    """True for a known command that only reads (unknown names are refused by :func:`dispatch` anyway)."""
+    spec = COMMANDS.get(name)
+    return bool(spec and spec.read_only)
 
 
 def dispatch(name: str, actor: Actor, payload: Any, ctx: Context) -> dict[str, Any]:

@@ -30,7 +30,7 @@ def _queue_total(counters: dict[str, float], status: str | None, option_id: str 
     return int(counters.get("total", 0))
 
 
-@command("queue", staff_only=True)
+@command("queue", staff_only=True, read_only=True)
 def queue(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
     page = read.integer(payload, "page", default=1, low=1)
     page_size = read.integer(payload, "page_size", default=DEFAULT_PAGE_SIZE, low=1, high=ctx.limits.page_size_max)
@@ -80,6 +80,6 @@ def decide_proposal(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict
     return {"item": views.queue_item(ctx, record)}
 
 
-@command("analytics", staff_only=True, kinds=("choice", "reflection"))
+@command("analytics", staff_only=True, kinds=("choice", "reflection"), read_only=True)
 def analytics(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
     return analytics_view(ctx.activity, ctx.store.get_counters(ctx.activity_key))
