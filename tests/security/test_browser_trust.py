@@ -285,11 +285,12 @@ def test_deep_linking_and_registration_pages_over_http(lms, tool):
     assert return_origin in csp_of(answer)["form-action"].split()
     # dynamic registration: the confirm page, an error page and the done page (inline close script)
     grant = requests.post(platform.url + "/_registration_token", timeout=10).json()
-    confirm = requests.get(server.url + "/lti/register", params=grant, timeout=30)
+    invite = server.cli("registration", "invite").strip().splitlines()[-1]  # an administrator's invite URL
+    confirm = requests.get(invite, params=grant, timeout=30)
     assert confirm.status_code == 200, confirm.text[:300]
     assert_private_page(confirm)
-    refused = requests.get(server.url + "/lti/register", timeout=30)
-    assert refused.status_code == 400
+    refused = requests.get(server.url + "/lti/register", timeout=30)  # no invite
+    assert refused.status_code == 403
     assert_private_page(refused)
     form = lxml.html.fromstring(confirm.text).xpath("//form")[0]
     done = requests.post(server.url + form.get("action"),

@@ -4,6 +4,8 @@ endpoint off the platform's ``authorization_server`` gets no assertion, and such
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from urllib.parse import parse_qs
 
 import jwt
@@ -40,12 +42,18 @@ def test_a_rogue_registration_with_the_same_token_url_never_gets_the_cached_toke
     platform, server = lms("generic"), tool()
     ids = connect(platform, server)
     sessions = server.sessions()
-    server.cli("platform", "add", "--issuer", "https://rogue.example", "--client-id", ids["client_id"],
-               "--auth-login-url", "https://rogue.example/auth", "--auth-token-url", platform.url + "/token",
-               "--key-set-url", "https://rogue.example/jwks", "--deployment-id", "rogue-dep")
+    refused = subprocess.run([sys.executable, "-m", "lti_tool.cli", "platform", "add", "--issuer",
+                              "https://rogue.example", "--client-id", ids["client_id"], "--auth-login-url",
+                              "https://rogue.example/auth", "--auth-token-url", platform.url + "/token",
+                              "--key-set-url", "https://rogue.example/jwks", "--deployment-id", "rogue-dep"],
+                             env=server.env, capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "belongs to one platform" in refused.stderr  # the first line of defence
     with sessions() as session:
         real = TokenTarget.for_registration(find_registration(session, platform.url, ids["client_id"]))
-        rogue = TokenTarget.for_registration(find_registration(session, "https://rogue.example", ids["client_id"]))
+        assert find_registration(session, "https://rogue.example", ids["client_id"]) is None
+    # Defence in depth: were such a registration ever stored (say, made before the client-id rule), the
+    # cache would still never hand it the real registration's token.
+    rogue = TokenTarget(real.token_url, real.client_id, issuer="https://rogue.example")
     assert rogue.token_url == real.token_url and rogue.client_id == real.client_id
     signer = signer_for(sessions)
     shared = DbLaunchStore(sessions)  # the tool's own shared cache (what every worker reads)
