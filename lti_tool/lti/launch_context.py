@@ -8,7 +8,7 @@ sends it for teachers who are learners in someone else's course.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from lti_tool.db.models import Registration
@@ -65,7 +65,8 @@ class LaunchContext:
     claims: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The fields as they are (shallow: asdict would deep-copy every claim on every launch)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LaunchContext:
@@ -102,4 +103,19 @@ def build_context(claims: dict[str, Any], registration: Registration, launch_id:
         activity_id=activity, activity_key=f"{issuer} {deployment_id} {resource_link_id} {activity}",
         locale=str(locale or "en"), message_type=str(claims.get(CLAIM + "message_type", "")),
         csrf_token=csrf_token, session_bound=session_bound,
-        ags=claims.get(AGS_CLAIM), nrps=claims.get(NRPS_CLAIM), custom=dict(custom), claims=dict(claims))
+        ags=claims.get(AGS_CLAIM), nrps=claims.get(NRPS_CLAIM), custom=dict(custom),
+        claims=_kept_claims(claims))
+
+
+DEEP_LINKING_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+
+
+def _kept_claims(claims: dict[str, Any]) -> dict[str, Any]:
+    """The claims later requests read: a deep-linking launch's settings (its return URL and ``data``).
+
+    Every /api call loads the launch context, so a resource-link launch keeps none of its raw claims:
+    what the tool uses of them is already in the fields above.
+    """
+    if DEEP_LINKING_SETTINGS in claims:
+        return {DEEP_LINKING_SETTINGS: claims[DEEP_LINKING_SETTINGS]}
+    return {}

@@ -14,12 +14,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from pylti1p3.launch_data_storage.base import LaunchDataStorage
-from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy import Engine, and_, delete, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lti_tool.db.models import LaunchValue
-from lti_tool.db.session import reader
+from lti_tool.db.session import read_engine
 
 
 class LaunchStore(Protocol):
@@ -48,6 +48,9 @@ class LaunchStore(Protocol):
     def ping(self) -> bool: ...
 
 
+TABLE = LaunchValue.__table__
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -62,76 +65,78 @@ class DbLaunchStore:
 
     Every write transaction writes first (no SELECT before the write), so it never works
     from a stale snapshot on any database; on SQLite it also begins IMMEDIATE
-    (:mod:`lti_tool.db.session`). Reads use deferred sessions: a launch validates while
-    its own session is open, and a read must never wait for a lock.
+    (:mod:`lti_tool.db.session`). Reads use the deferred read engine: a launch validates
+    while its own session is open, and a read must never wait for a lock.
+
+    SQLAlchemy Core on a connection, not ORM sessions: these few statements run on every
+    login, launch and /api call, and the ORM's unit of work cost more than the SQL itself.
     """
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
-        self.readers = reader(sessions)
+        self.engine: Engine = sessions.kw["bind"]
+        self.read_engine = read_engine(self.engine)
+
+    @staticmethod
+    def _row(key: str, value: dict[str, Any], ttl: int, now: datetime) -> dict[str, Any]:
+        return {"key": key, "value": value, "expires_at": now + timedelta(seconds=ttl)}
 
     def put(self, key: str, value: dict[str, Any], ttl: int) -> None:
         now = _now()
-        with self.sessions.begin() as session:
-            session.execute(delete(LaunchValue).where(or_(LaunchValue.key == key, LaunchValue.expires_at < now)))
-            session.add(LaunchValue(key=key, value=value, expires_at=now + timedelta(seconds=ttl)))
+        with self.engine.begin() as connection:
+            connection.execute(delete(TABLE).where(or_(TABLE.c.key == key, TABLE.c.expires_at < now)))
+            connection.execute(insert(TABLE), [self._row(key, value, ttl, now)])
 
     def get(self, key: str) -> dict[str, Any] | None:
-        with self.readers() as session:
-            row = session.get(LaunchValue, key)
-            if row is None or _aware(row.expires_at) < _now():
-                return None
-            return row.value
+        return self.get_many([key]).get(key)
 
     def add_once(self, key: str, value: dict[str, Any], ttl: int) -> bool:
         now = _now()
         try:
-            with self.sessions.begin() as session:
+            with self.engine.begin() as connection:
                 # An expired holder of the key no longer counts; a live one makes the INSERT fail.
-                session.execute(delete(LaunchValue).where(LaunchValue.key == key, LaunchValue.expires_at < now))
-                session.add(LaunchValue(key=key, value=value, expires_at=now + timedelta(seconds=ttl)))
+                connection.execute(delete(TABLE).where(TABLE.c.key == key, TABLE.c.expires_at < now))
+                connection.execute(insert(TABLE), [self._row(key, value, ttl, now)])
         except IntegrityError:
             return False
         return True
 
     def pop(self, key: str) -> dict[str, Any] | None:
-        with self.sessions.begin() as session:
+        with self.engine.begin() as connection:
             # DELETE ... RETURNING: the row count decides the winner when two workers pop at once.
-            row = session.execute(delete(LaunchValue).where(LaunchValue.key == key)
-                                  .returning(LaunchValue.value, LaunchValue.expires_at)).first()
+            row = connection.execute(delete(TABLE).where(TABLE.c.key == key)
+                                     .returning(TABLE.c.value, TABLE.c.expires_at)).first()
         if row is None or _aware(row.expires_at) < _now():
             return None
         return row.value
 
     def delete(self, key: str) -> None:
-        with self.sessions.begin() as session:
-            session.execute(delete(LaunchValue).where(LaunchValue.key == key))
+        with self.engine.begin() as connection:
+            connection.execute(delete(TABLE).where(TABLE.c.key == key))
 
     def get_many(self, keys: list[str]) -> dict[str, dict[str, Any]]:
         now = _now()
-        with self.readers() as session:
-            rows = session.execute(select(LaunchValue.key, LaunchValue.value, LaunchValue.expires_at)
-                                   .where(LaunchValue.key.in_(keys))).all()
+        with self.read_engine.connect() as connection:
+            rows = connection.execute(select(TABLE.c.key, TABLE.c.value, TABLE.c.expires_at)
+                                      .where(TABLE.c.key.in_(keys))).all()
         return {key: value for key, value, expires_at in rows if _aware(expires_at) >= now}
 
     def consume_login(self, nonce_key: str, nonce_ttl: int, state_key: str, launch_key: str,
                       launch: dict[str, Any], launch_ttl: int) -> bool:
         now = _now()
         try:
-            with self.sessions.begin() as session:  # one transaction, one commit per launch
-                session.execute(delete(LaunchValue).where(or_(
-                    LaunchValue.key == state_key, and_(LaunchValue.key == nonce_key, LaunchValue.expires_at < now))))
-                session.execute(insert(LaunchValue), [
-                    {"key": nonce_key, "value": {"at": int(now.timestamp())},
-                     "expires_at": now + timedelta(seconds=nonce_ttl)},
-                    {"key": launch_key, "value": launch, "expires_at": now + timedelta(seconds=launch_ttl)}])
+            with self.engine.begin() as connection:  # one transaction, one commit per launch
+                connection.execute(delete(TABLE).where(or_(
+                    TABLE.c.key == state_key, and_(TABLE.c.key == nonce_key, TABLE.c.expires_at < now))))
+                connection.execute(insert(TABLE), [self._row(nonce_key, {"at": int(now.timestamp())}, nonce_ttl, now),
+                                                   self._row(launch_key, launch, launch_ttl, now)])
         except IntegrityError:  # a live nonce-used row: the other launch won, and this one changed nothing
             return False
         return True
 
     def ping(self) -> bool:
-        with self.readers() as session:
-            session.execute(select(LaunchValue.key).limit(1))
+        with self.read_engine.connect() as connection:
+            connection.execute(select(TABLE.c.key).limit(1))
         return True
 
 

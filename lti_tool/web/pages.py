@@ -142,7 +142,7 @@ def launch() -> Any:
                       "exportUrl": export_url_for(context.launch_id)},
     }
     html = render_template("launch.html", **page_context(language), config=config, css=_stylesheets(),
-                           title=context.claims.get("https://purl.imsglobal.org/spec/lti/claim/resource_link",
+                           title=validated.claims.get("https://purl.imsglobal.org/spec/lti/claim/resource_link",
                                                     {}).get("title") or "PL Choice")
     metrics.launch_succeeded(validated.message_type)
     return _page(html)
