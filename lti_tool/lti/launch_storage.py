@@ -49,6 +49,7 @@ class LaunchStore(Protocol):
 
 
 TABLE = LaunchValue.__table__
+PURGE_EVERY = 60.0  # seconds between two sweeps of expired launch values (each process, on a write)
 
 
 def _now() -> datetime:
@@ -76,6 +77,7 @@ class DbLaunchStore:
         self.sessions = sessions
         self.engine: Engine = sessions.kw["bind"]
         self.read_engine = read_engine(self.engine)
+        self._next_purge = 0.0
 
     @staticmethod
     def _row(key: str, value: dict[str, Any], ttl: int, now: datetime) -> dict[str, Any]:
@@ -84,7 +86,11 @@ class DbLaunchStore:
     def put(self, key: str, value: dict[str, Any], ttl: int) -> None:
         now = _now()
         with self.engine.begin() as connection:
-            connection.execute(delete(TABLE).where(or_(TABLE.c.key == key, TABLE.c.expires_at < now)))
+            stale = TABLE.c.key == key
+            if time.monotonic() >= self._next_purge:  # expired rows go too, once a minute per process
+                self._next_purge = time.monotonic() + PURGE_EVERY
+                stale = or_(stale, TABLE.c.expires_at < now)
+            connection.execute(delete(TABLE).where(stale))
             connection.execute(insert(TABLE), [self._row(key, value, ttl, now)])
 
     def get(self, key: str) -> dict[str, Any] | None:
