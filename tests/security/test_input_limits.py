@@ -14,6 +14,7 @@ from sqlalchemy import text
 from lti_tool.db.models import LearnerRecordRow
 from tests.lti.conftest import api_headers, launch_config
 from tests.lti.helpers.tokens import INSTRUCTOR
+from tests.lti.test_security_api import submit_work
 
 MAX_JSON_BYTES = 2 * 1024 * 1024
 
@@ -89,18 +90,6 @@ def test_lone_surrogate_in_a_draft_is_repaired_on_arrival(app, platform):
     stored = data if isinstance(data, str) else json.dumps(data)
     stored.encode("utf-8")  # what is stored is valid Unicode
     assert "\\ud800" not in stored and "\\udfff" not in stored
-
-
-def submit_work(client, config) -> None:
-    headers = api_headers(config)
-    assert client.post("/api/choose", json={"option_id": "write"}, headers=headers).status_code == 200
-    assessed = client.post("/api/self_assess", json={"ratings": {"accuracy": "meets", "clarity": "meets",
-                                                                  "evidence": "meets"}, "comment": "ok"},
-                           headers=headers)
-    assert assessed.status_code == 200, assessed.json
-    submitted = client.post("/api/submit", json={"text": "Plants use light.", "links": [], "file_ids": []},
-                            headers=headers)
-    assert submitted.status_code == 200, submitted.json
 
 
 def test_export_completes_after_a_bad_value_was_stored_directly(app, platform):
