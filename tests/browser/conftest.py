@@ -73,7 +73,10 @@ class Workbench:
             if self.process.poll() is not None:
                 raise RuntimeError(f"workbench exited early; see {self.var_dir / 'server.log'}")
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as response:
+                # One slow first request, never a second one beside it: the workbench loads its
+                # scenarios on the first request, and a retry racing that load (a client timeout on a
+                # busy machine) leaves it with a partial scenario list for good.
+                with urllib.request.urlopen(self.url + "/", timeout=max(1.0, deadline - time.monotonic())) as response:
                     if response.status == 200:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):

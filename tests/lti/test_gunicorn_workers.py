@@ -1,13 +1,16 @@
 """Two gunicorn workers share launch state: the login lands on one worker, the launch on the other.
 
 gunicorn's access log records the worker pid of every request, so the test proves which worker
-served what instead of hoping; it retries until the kernel hands the two requests to different workers.
+served what. It does not hope the kernel splits the two requests: a sync worker that has accepted a
+connection whose request is still arriving serves nobody else, so the test parks one worker on such
+a stalled connection before each request, and the request must go to the other one.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -60,6 +63,25 @@ def pids_for(log: Path, marker: str) -> list[str]:
     return [line.split()[0] for line in log.read_text().splitlines() if marker in line]
 
 
+class StalledRequest:
+    """A connection whose request line is sent but whose headers never end: it holds one sync worker.
+
+    ``finish()`` completes it (a plain ``/healthz``) and waits for the answer, so that worker is free again.
+    """
+
+    def __init__(self, port: int, tag: str) -> None:
+        self.tag = tag
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.sock.sendall(f"GET /healthz?stall={tag} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode())
+        time.sleep(0.3)  # the kernel hands it to a free worker, which then blocks reading the headers
+
+    def finish(self) -> None:
+        self.sock.sendall(b"Connection: close\r\n\r\n")
+        while self.sock.recv(65536):
+            pass
+        self.sock.close()
+
+
 @pytest.mark.parametrize("storage", ["database", pytest.param("redis", marks=pytest.mark.redis)])
 def test_login_on_one_worker_launch_on_the_other(tmp_path, jwks_server, storage):
     redis = Redis().start() if storage == "redis" else None
@@ -81,21 +103,25 @@ def test_login_on_one_worker_launch_on_the_other(tmp_path, jwks_server, storage)
     try:
         wait_for_port(port, server)
         crossed = None
-        for attempt in range(60):
+        for attempt in range(5):
             client = HttpClient(base)
+            hold_first = StalledRequest(port, f"a{attempt}")  # worker X is busy: the login goes to Y
             login = platform.login(client, method="get", login_hint=f"attempt-{attempt}",
                                    target_link_uri=base + "/lti/launch")
             assert login.response.status_code == 302, login.response.get_data(as_text=True)
+            hold_second = StalledRequest(port, f"b{attempt}")  # now Y is busy ...
+            hold_first.finish()  # ... and X is free again: the launch goes to X
             response = client.post(f"/lti/launch?attempt={attempt}",
                                    data={"id_token": platform.token(login.nonce), "state": login.state})
+            hold_second.finish()
             assert response.status_code == 200, response.get_data(as_text=True)[:500]
-            time.sleep(0.05)
+            time.sleep(0.05)  # the access log line is written after the response
             login_pid = pids_for(log, f"login_hint=attempt-{attempt}&")
             launch_pid = pids_for(log, f"/lti/launch?attempt={attempt} ")
             if login_pid and launch_pid and login_pid != launch_pid:
                 crossed = (client, response)
                 break
-        assert crossed, "the kernel never split a login and its launch across the two workers"
+        assert crossed, "a login and its launch were never served by different workers"
         client, response = crossed
         html = response.get_data(as_text=True)
         launch_id = re.search(r'"launchId": ?"([^"]+)"', html).group(1)
