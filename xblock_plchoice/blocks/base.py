@@ -7,6 +7,7 @@ from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from web_fragments.fragment import Fragment
+from xblock.completable import CompletableXBlockMixin, XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.exceptions import DisallowedFileError
 from xblock.fields import Dict, Float, Scope, String
@@ -30,11 +31,18 @@ _LIMIT_NAMES = {f.name for f in dataclass_fields(Limits)}
 
 @XBlock.needs("user")
 @XBlock.wants("i18n", "settings", "studio_user_permissions")
-class PLBlockBase(CommandHandlersMixin, XBlock):
-    """Common ground of ``plchoice`` and ``plreflection``; subclasses set ``KIND`` and defaults."""
+class PLBlockBase(CommandHandlersMixin, CompletableXBlockMixin, XBlock):
+    """Common ground of ``plchoice`` and ``plreflection``; subclasses set ``KIND`` and defaults.
+
+    Custom completion (``has_custom_completion``): edx-completion would otherwise mark an
+    unscored block complete on view. The blocks publish completion themselves, by the rules
+    in ``core.completion``.
+    """
 
     KIND = "choice"
     DEFAULT_NAME = ""
+    has_custom_completion = True
+    completion_mode = XBlockCompletionMode.COMPLETABLE
 
     display_name = String(display_name=_("Display name"), scope=Scope.settings, default="",
                           help=_("The name learners see in the course navigation."))
@@ -100,7 +108,8 @@ class PLBlockBase(CommandHandlersMixin, XBlock):
         )
 
     def publish_completion(self) -> None:
-        self.runtime.publish(self, "completion", {"completion": 1.0})
+        """Tell the platform this learner completed the block (XBlock's completion API)."""
+        self.emit_completion(1.0)
 
     # -- views -------------------------------------------------------------------
     def command_names(self) -> tuple[str, ...]:
