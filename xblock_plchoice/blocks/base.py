@@ -18,6 +18,7 @@ from ..core.context import Actor, Context, Limits, NullGradeSink
 from ..core.errors import PLChoiceError, ValidationError
 from ..core.i18n import gettext_noop as _
 from ..core.protocol import COMMANDS, dispatch
+from .dates import platform_due
 from .handlers import CommandHandlersMixin
 from .i18n import BlockTranslator
 from .rendering import FILE_ID_SLOT, build_fragment
@@ -105,6 +106,7 @@ class PLBlockBase(CommandHandlersMixin, CompletableXBlockMixin, XBlock):
             store=DjangoStore(), blobs=DjangoBlobStore(), grades=self.grade_sink(actor), limits=self.limits(),
             file_url=lambda file_id: self.runtime.handler_url(self, "file", FILE_ID_SLOT).replace(
                 FILE_ID_SLOT, file_id),
+            platform_due=platform_due(self),
         )
 
     def publish_completion(self) -> None:

@@ -6,13 +6,14 @@ from django.apps import AppConfig
 
 
 class WorkbenchWiringConfig(AppConfig):
-    """Installs :func:`xblock_plchoice.workbench.publish.install` once Django's apps are ready."""
+    """Routes ``publish`` like the LMS and registers the dated ``<sequential>`` once Django's apps are ready."""
 
     name = "xblock_plchoice.workbench"
     label = "plchoice_workbench"
     verbose_name = "PL Choice workbench wiring"
 
     def ready(self) -> None:
-        from . import publish
+        from . import blocks, publish
 
         publish.install()
+        blocks.register()
