@@ -12,12 +12,13 @@ from xblock.core import XBlock
 from xblock.exceptions import DisallowedFileError
 from xblock.fields import Dict, Float, Scope, String
 
-from ..core import olx
+from ..core import deadlines, olx
 from ..core.activity import default_choice_definition, parse_activity
 from ..core.context import Actor, Context, Limits, NullGradeSink
 from ..core.errors import PLChoiceError, ValidationError
 from ..core.i18n import gettext_noop as _
 from ..core.protocol import COMMANDS, dispatch
+from ..core.store import MemoryStore
 from .dates import platform_due
 from .handlers import CommandHandlersMixin
 from .i18n import BlockTranslator
@@ -55,6 +56,8 @@ class PLBlockBase(CommandHandlersMixin, CompletableXBlockMixin, XBlock):
 
     editable_fields = ("display_name", "weight")
     show_in_read_only_mode = True
+    #: Studio's unit page renders ``author_view`` (a summary and the learner preview), not the staff view.
+    has_author_view = True
     public_dir = "static"
 
     @classmethod
@@ -129,9 +132,26 @@ class PLBlockBase(CommandHandlersMixin, CompletableXBlockMixin, XBlock):
 
     def studio_view(self, context: dict | None = None) -> Fragment:
         handlers = self._handlers(("studio_submit", "preview"))
+        due = platform_due(self)
         return build_fragment(self, "studio", handlers, {
             "definition": self.definition_dict(), "display_name": self.display_name, "weight": self.weight,
             "kind": self.KIND, "save_command": "studio_submit",
+            "platform_due": due.isoformat() if due else None,
+        })
+
+    def author_view(self, context: dict | None = None) -> Fragment:
+        """Studio's unit page: a compact summary plus the learner preview, as ORA2 shows it.
+
+        In Studio the author is course staff, so ``student_view`` would show the review queue
+        there; the queue belongs in the LMS. The preview loads through the ``preview`` handler
+        from an empty in-memory store, so nothing an author clicks is saved.
+        """
+        activity = self.activity()
+        ctx = Context(activity=activity, activity_key=self.activity_key(), course_key=self.course_key(),
+                      store=MemoryStore(), platform_due=platform_due(self))
+        return build_fragment(self, "author", self._handlers(("preview",)), {
+            "definition": activity.to_dict(), "kind": self.KIND, "title": self.display_name,
+            "due": deadlines.resolve(activity, ctx).to_view(),
         })
 
     def student_view_data(self, context: dict | None = None) -> dict[str, Any]:
