@@ -13,7 +13,8 @@ class WorkbenchWiringConfig(AppConfig):
     verbose_name = "PL Choice workbench wiring"
 
     def ready(self) -> None:
-        from . import blocks, publish
+        from . import blocks, publish, scenario_lock
 
         publish.install()
         blocks.register()
+        scenario_lock.install()

@@ -17,7 +17,7 @@ from typing import Any
 
 from sample_xblocks.basic.structure import VerticalBlock
 from xblock.core import XBlock
-from xblock.fields import Date, Scope, Timedelta
+from xblock.fields import Date, Scope, String, Timedelta
 
 TAG = "sequential"
 
@@ -25,6 +25,7 @@ TAG = "sequential"
 class WorkbenchSequential(VerticalBlock):
     """Renders its children in order and carries the dates they inherit."""
 
+    display_name = String(scope=Scope.settings, default="Subsection", help="The subsection's name.")
     due = Date(scope=Scope.settings, default=None, help="Date that this subsection is due by.")
     graceperiod = Timedelta(scope=Scope.settings, default=None,
                             help="Amount of time after the due date that submissions are still accepted.")
