@@ -87,5 +87,5 @@ export function renderAuthor(ctx, body, mount) {
   const heading = h('h2', { class: 'plc-heading' }, t('Preview for learners'));
   const root = h('div', { class: 'plc-author-preview', 'data-testid': 'author-preview' });
   body.append(heading, root);
-  mount(root, { ...ctx.options, view: 'learner', transport: previewTransport(ctx.transport, definition, t) });
+  mount(root, { ...ctx.options, view: 'learner', preview: true, transport: previewTransport(ctx.transport, definition, t) });
 }

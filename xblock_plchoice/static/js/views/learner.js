@@ -28,6 +28,9 @@ export function renderLearner(ctx, body) {
     if (me.attempts.length) body.appendChild(renderAttempts(ctx));
     if ((activity.prompts.after || []).length && me.can.reflect_after) body.appendChild(renderReflection(ctx, 'after'));
   }
+  // The author's preview (author_view) shows the activity only: a log, profile or data of
+  // an empty preview learner would say nothing about it.
+  if (ctx.options.preview) return;
   const more = h('div', { class: 'plc-more' });
   more.appendChild(renderLog(ctx));
   more.appendChild(renderProfile(ctx));
