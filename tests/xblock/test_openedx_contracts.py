@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth import get_user_model
+from django.test import override_settings
 from submissions.models import score_set
 from xblock.reference.user_service import XBlockUser
 
@@ -149,3 +150,14 @@ def test_every_url_the_front_end_gets_comes_from_runtime_handler_url(choice):
     status, view = upload(choice, "alice", "notes.txt", b"light and water\n", content_type="text/plain")
     assert status == 200, view
     assert view["url"] == runtime.handler_url(block, "file", view["file_id"])
+
+
+@override_settings(STUDENT_FILEUPLOAD_MAX_SIZE=1_000_000)
+def test_file_limits_never_exceed_the_lms_upload_limit(choice):
+    # lms/envs/common.py: STUDENT_FILEUPLOAD_MAX_SIZE (4 MB); the platform 413s anything larger itself.
+    status, state = choice.json("alice", "state")
+    limits = state["limits"]
+    assert (limits["file_max_bytes"], limits["audio_max_bytes"], limits["video_max_bytes"]) == (1_000_000,) * 3
+    assert choice.json("alice", "choose", {"option_id": "write"})[0] == 200
+    status, body = upload(choice, "alice", "big.txt", b"x" * 1_100_000, content_type="text/plain")
+    assert status == 413 and body["error"] == "file_too_large", body

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.resources
 from dataclasses import fields as dataclass_fields
+from dataclasses import replace
 from typing import Any
 
 from web_fragments.fragment import Fragment
@@ -29,6 +30,22 @@ from .store import DjangoBlobStore, DjangoStore
 DISPLAY_NAME_MAX = 255
 WEIGHT_MAX = 1000.0
 _LIMIT_NAMES = {f.name for f in dataclass_fields(Limits)}
+
+
+def cap_to_platform_upload_limit(limits: Limits) -> Limits:
+    """No file limit above the LMS's own ``STUDENT_FILEUPLOAD_MAX_SIZE`` (4 MB by default there).
+
+    ``handle_xblock_callback`` refuses a larger upload with its own 413 before the block runs, in a
+    shape the front end cannot explain; capped here, the learner is warned before uploading.
+    """
+    from django.conf import settings
+
+    platform = getattr(settings, "STUDENT_FILEUPLOAD_MAX_SIZE", None)
+    if not isinstance(platform, int) or platform <= 0:
+        return limits
+    return replace(limits, file_max_bytes=min(limits.file_max_bytes, platform),
+                   audio_max_bytes=min(limits.audio_max_bytes, platform),
+                   video_max_bytes=min(limits.video_max_bytes, platform))
 
 
 @XBlock.needs("user")
@@ -98,7 +115,8 @@ class PLBlockBase(CommandHandlersMixin, CompletableXBlockMixin, XBlock):
             service = None
         if service is not None:
             bucket = service.get_settings_bucket(self) or {}
-        return Limits(**{k: int(v) for k, v in bucket.items() if k in _LIMIT_NAMES})
+        limits = Limits(**{k: int(v) for k, v in bucket.items() if k in _LIMIT_NAMES})
+        return cap_to_platform_upload_limit(limits)
 
     def grade_sink(self, actor: Actor) -> Any:
         return NullGradeSink()
