@@ -62,3 +62,15 @@ def test_author_view_summary_and_preview(workbench, new_page, screenshot_dir, la
     expect(staff.locator(".plchoice-plchoice .plc-view-staff").first).to_be_visible()
     expect(staff.locator(".plchoice-plchoice .plc-sec-queue").first).to_be_visible()
     expect(staff.locator(".plc-sec-queue tbody tr")).to_have_count(0)
+
+
+def test_studio_editor_names_the_subsections_due_date(workbench, new_page):
+    page = new_page()
+    page.goto(workbench.scenario(DATED, "staff", "studio_view"))
+    editor = page.locator(".plchoice-plchoice .plc-editor").first
+    expect(editor).to_be_visible()
+    due = editor.locator("input[data-field='policies.due']")
+    hint = page.locator(f"#{due.get_attribute('aria-describedby')}")
+    expect(hint).to_contain_text("The subsection is due")
+    expect(hint).to_contain_text("the earlier of the two applies")
+    assert page.errors == []

@@ -71,7 +71,6 @@ def test_author_view_says_which_due_date_applies():
 
 
 def test_the_preview_handler_behind_the_author_view_saves_nothing(choice):
-    block = choice.block("staff")
     definition = _render(choice, "staff", "author_view")[2]["definition"]
     status, state = choice.json("staff", "preview", {"definition": definition})
     assert status == 200 and state["role"] == "learner" and state["me"]["status"] == "not_started"
