@@ -48,6 +48,7 @@ def test_author_view_summary_and_preview(workbench, new_page, screenshot_dir, la
             assert bad not in text, (bad, text[:400])
 
     page.screenshot(path=str(screenshot_dir / f"author-view-{lang}.png"), full_page=True)
+    summary.screenshot(path=str(screenshot_dir / f"author-summary-{lang}.png"))
     check(page, f"{lang} author view")
 
     # Trying the preview saves nothing: choosing answers with the preview note.

@@ -39,14 +39,17 @@ export function renderAuthorSummary(ctx, definition, due) {
 
   if (d.kind === 'choice') {
     const criteria = section(ctx, 'author-criteria', t('Success criteria'));
-    criteria.appendChild(list((d.criteria || []).map((c) => h('li', { dir: 'auto' },
-      h('strong', null, c.title), c.description ? ` — ${c.description}` : ''))));
+    // Author text is isolated (bdi) inside items that keep the page's direction, so an English
+    // criterion keeps its bullet and punctuation on an Arabic page.
+    criteria.appendChild(list((d.criteria || []).map((c) => h('li', null,
+      h('strong', null, bidi(c.title)), c.description ? [' — ', bidi(c.description)] : null))));
     wrap.appendChild(criteria);
     const options = section(ctx, 'author-options', t('Ways to show it'));
-    options.appendChild(list((d.options || []).map((o) => h('li', { dir: 'auto' },
-      h('strong', null, o.title), ' — ',
-      (o.evidence_kinds || []).map((k) => kindLabel(t, k)).join(', '),
-      o.time_estimate ? ` (${o.time_estimate})` : ''))));
+    const kinds = new Intl.ListFormat(lang, { style: 'narrow', type: 'unit' });
+    options.appendChild(list((d.options || []).map((o) => h('li', null,
+      h('strong', null, bidi(o.title)), ' — ',
+      kinds.format((o.evidence_kinds || []).map((k) => kindLabel(t, k))),
+      o.time_estimate ? [' (', bidi(o.time_estimate), ')'] : null))));
     if (d.allow_proposals) options.appendChild(h('p', { class: 'plc-hint' }, t('Learners may also propose their own way.')));
     wrap.appendChild(options);
   }
@@ -57,7 +60,7 @@ export function renderAuthorSummary(ctx, definition, due) {
       const items = prompts.filter((p) => p.phase === phase);
       if (!items.length) continue;
       sec.appendChild(h('p', null, h('strong', null, phaseLabel(t, phase))));
-      sec.appendChild(list(items.map((p) => h('li', { dir: 'auto' }, p.text))));
+      sec.appendChild(list(items.map((p) => h('li', null, bidi(p.text)))));
     }
     wrap.appendChild(sec);
   }
