@@ -82,3 +82,11 @@ def test_a_learner_cannot_use_the_preview_handler(choice):
     definition = _render(choice, "staff", "author_view")[2]["definition"]
     status, body = choice.json("alice", "preview", {"definition": definition})
     assert status == 403 and body["error"] == "forbidden"
+
+
+def test_the_preview_shows_learners_the_due_date_that_applies():
+    harness = ChildHarness('<sequential due="2030-05-31T23:59:00+00:00"><plchoice/></sequential>')
+    definition = _render(harness, "staff", "author_view")[2]["definition"]
+    status, state = harness.json("staff", "preview", {"definition": definition})
+    assert status == 200 and state["me"]["due"]["source"] == "platform"
+    assert state["me"]["due"]["at"] == "2030-05-31T23:59:00+00:00"
