@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from xblock_plchoice.core import deadlines
 from xblock_plchoice.core.activity import default_choice_definition, parse_activity
 from xblock_plchoice.core.context import Context
@@ -54,3 +57,18 @@ def test_the_earlier_applies_and_the_later_is_reported_as_overridden():
 def test_an_activity_date_cannot_extend_a_passed_platform_date():
     ctx = _ctx(NOW + timedelta(days=5), NOW - timedelta(minutes=1))
     assert deadlines.is_past_due(ctx.activity, ctx) is True
+
+
+@settings(max_examples=200, deadline=None)
+@given(own=st.none() | st.integers(-10**6, 10**6), platform=st.none() | st.integers(-10**6, 10**6))
+def test_the_date_that_applies_is_always_the_earlier_one(own, platform):
+    own_at = None if own is None else NOW.replace(second=0) + timedelta(minutes=own)
+    platform_at = None if platform is None else NOW + timedelta(minutes=platform)
+    ctx = _ctx(own_at, platform_at)
+    present = [d for d in (own_at, platform_at) if d is not None]
+    due = deadlines.resolve(ctx.activity, ctx)
+    assert due.at == (min(present) if present else None)
+    assert (due.overridden is not None) == (len(present) == 2)
+    if due.overridden is not None:
+        assert due.overridden == max(present)
+    assert deadlines.is_past_due(ctx.activity, ctx) == bool(present and NOW > min(present))
