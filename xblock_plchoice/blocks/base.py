@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import importlib.resources
 from dataclasses import fields as dataclass_fields
+from dataclasses import replace
 from typing import Any
 
 from web_fragments.fragment import Fragment
+from xblock.completable import CompletableXBlockMixin, XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.exceptions import DisallowedFileError
 from xblock.fields import Dict, Float, Scope, String
 
-from ..core import olx
+from ..core import deadlines, olx
 from ..core.activity import default_choice_definition, parse_activity
 from ..core.context import Actor, Context, Limits, NullGradeSink
 from ..core.errors import PLChoiceError, ValidationError
 from ..core.i18n import gettext_noop as _
 from ..core.protocol import COMMANDS, dispatch
+from ..core.store import MemoryStore
+from .dates import platform_due
 from .handlers import CommandHandlersMixin
 from .i18n import BlockTranslator
 from .rendering import FILE_ID_SLOT, build_fragment
@@ -28,13 +32,36 @@ WEIGHT_MAX = 1000.0
 _LIMIT_NAMES = {f.name for f in dataclass_fields(Limits)}
 
 
+def cap_to_platform_upload_limit(limits: Limits) -> Limits:
+    """No file limit above the LMS's own ``STUDENT_FILEUPLOAD_MAX_SIZE`` (4 MB by default there).
+
+    ``handle_xblock_callback`` refuses a larger upload with its own 413 before the block runs, in a
+    shape the front end cannot explain; capped here, the learner is warned before uploading.
+    """
+    from django.conf import settings
+
+    platform = getattr(settings, "STUDENT_FILEUPLOAD_MAX_SIZE", None)
+    if not isinstance(platform, int) or platform <= 0:
+        return limits
+    return replace(limits, file_max_bytes=min(limits.file_max_bytes, platform),
+                   audio_max_bytes=min(limits.audio_max_bytes, platform),
+                   video_max_bytes=min(limits.video_max_bytes, platform))
+
+
 @XBlock.needs("user")
 @XBlock.wants("i18n", "settings", "studio_user_permissions")
-class PLBlockBase(CommandHandlersMixin, XBlock):
-    """Common ground of ``plchoice`` and ``plreflection``; subclasses set ``KIND`` and defaults."""
+class PLBlockBase(CommandHandlersMixin, CompletableXBlockMixin, XBlock):
+    """Common ground of ``plchoice`` and ``plreflection``; subclasses set ``KIND`` and defaults.
+
+    Custom completion (``has_custom_completion``): edx-completion would otherwise mark an
+    unscored block complete on view. The blocks publish completion themselves, by the rules
+    in ``core.completion``.
+    """
 
     KIND = "choice"
     DEFAULT_NAME = ""
+    has_custom_completion = True
+    completion_mode = XBlockCompletionMode.COMPLETABLE
 
     display_name = String(display_name=_("Display name"), scope=Scope.settings, default="",
                           help=_("The name learners see in the course navigation."))
@@ -46,6 +73,8 @@ class PLBlockBase(CommandHandlersMixin, XBlock):
 
     editable_fields = ("display_name", "weight")
     show_in_read_only_mode = True
+    #: Studio's unit page renders ``author_view`` (a summary and the learner preview), not the staff view.
+    has_author_view = True
     public_dir = "static"
 
     @classmethod
@@ -86,7 +115,8 @@ class PLBlockBase(CommandHandlersMixin, XBlock):
             service = None
         if service is not None:
             bucket = service.get_settings_bucket(self) or {}
-        return Limits(**{k: int(v) for k, v in bucket.items() if k in _LIMIT_NAMES})
+        limits = Limits(**{k: int(v) for k, v in bucket.items() if k in _LIMIT_NAMES})
+        return cap_to_platform_upload_limit(limits)
 
     def grade_sink(self, actor: Actor) -> Any:
         return NullGradeSink()
@@ -97,10 +127,12 @@ class PLBlockBase(CommandHandlersMixin, XBlock):
             store=DjangoStore(), blobs=DjangoBlobStore(), grades=self.grade_sink(actor), limits=self.limits(),
             file_url=lambda file_id: self.runtime.handler_url(self, "file", FILE_ID_SLOT).replace(
                 FILE_ID_SLOT, file_id),
+            platform_due=platform_due(self),
         )
 
     def publish_completion(self) -> None:
-        self.runtime.publish(self, "completion", {"completion": 1.0})
+        """Tell the platform this learner completed the block (XBlock's completion API)."""
+        self.emit_completion(1.0)
 
     # -- views -------------------------------------------------------------------
     def command_names(self) -> tuple[str, ...]:
@@ -118,9 +150,26 @@ class PLBlockBase(CommandHandlersMixin, XBlock):
 
     def studio_view(self, context: dict | None = None) -> Fragment:
         handlers = self._handlers(("studio_submit", "preview"))
+        due = platform_due(self)
         return build_fragment(self, "studio", handlers, {
             "definition": self.definition_dict(), "display_name": self.display_name, "weight": self.weight,
             "kind": self.KIND, "save_command": "studio_submit",
+            "platform_due": due.isoformat() if due else None,
+        })
+
+    def author_view(self, context: dict | None = None) -> Fragment:
+        """Studio's unit page: a compact summary plus the learner preview, as ORA2 shows it.
+
+        In Studio the author is course staff, so ``student_view`` would show the review queue
+        there; the queue belongs in the LMS. The preview loads through the ``preview`` handler
+        from an empty in-memory store, so nothing an author clicks is saved.
+        """
+        activity = self.activity()
+        ctx = Context(activity=activity, activity_key=self.activity_key(), course_key=self.course_key(),
+                      store=MemoryStore(), platform_due=platform_due(self))
+        return build_fragment(self, "author", self._handlers(("preview",)), {
+            "definition": activity.to_dict(), "kind": self.KIND, "title": self.display_name,
+            "due": deadlines.resolve(activity, ctx).to_view(),
         })
 
     def student_view_data(self, context: dict | None = None) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from ..core.i18n import gettext_noop as _
 from ..core.json_body import MAX_JSON_BYTES, parse_object
 from ..core.protocol import COMMANDS, dispatch, export_csv, open_file, upload_file
 from ..core.store import MemoryStore
+from .dates import platform_due
 from .i18n import BlockTranslator
 from .staff import current_actor, is_staff
 
@@ -211,7 +212,8 @@ class CommandHandlersMixin:
         self.require_author()
         definition = payload.get("definition", payload)
         activity = parse_activity(self.with_kind(definition))
-        ctx = Context(activity=activity, activity_key="preview", course_key="preview", store=MemoryStore())
+        ctx = Context(activity=activity, activity_key="preview", course_key="preview", store=MemoryStore(),
+                      platform_due=platform_due(self))
         return dispatch("state", Actor(user_id="preview", role="learner"), {}, ctx)
 
     def with_kind(self, definition: Any) -> Any:

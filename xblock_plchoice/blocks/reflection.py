@@ -1,7 +1,8 @@
 """``plreflection``: prompts before and after a task; answers feed the learner's learning log.
 
-Not graded. Completion is published when the learner saves an "after"
-reflection (or any reflection, when the activity has no "after" prompts).
+Not graded. Completion is published when the learner has answered every
+phase the activity asks for (``core.completion.reflection_complete``), never
+on view: the block declares custom completion.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 from xblock.fields import Scope, String
 
 from ..core.activity import default_reflection_definition
+from ..core.completion import reflection_complete
 from ..core.context import Actor
 from ..core.i18n import gettext_noop as _
 from .base import PLBlockBase
@@ -34,9 +36,7 @@ class PLReflectionBlock(PLBlockBase):
     def after_command(self, name: str, actor: Actor, result: dict[str, Any]) -> None:
         if name != "reflect" or actor.is_staff:
             return
-        reflections = (result.get("me") or {}).get("reflections") or {}
-        has_after = bool(self.activity().prompts_for("after"))
-        if reflections.get("after") or (not has_after and reflections.get("before")):
+        if reflection_complete(self.activity(), (result.get("me") or {}).get("reflections") or {}):
             self.publish_completion()
 
     @staticmethod

@@ -2,9 +2,14 @@
 
 edx-platform's user service puts these in ``opt_attrs``; older runtimes exposed
 ``runtime.user_is_staff`` / ``runtime.anonymous_student_id`` / ``get_user_role()``,
-which remain fallbacks. The anonymous id is per course, so the grade
-(edx-submissions' ``student_id``) lands on the right learner and the block never
-stores a username.
+which remain fallbacks for runtimes whose service does not answer. When the
+service answers it is the authority: while staff masquerade as a learner the
+platform's service reports ``user_is_staff=False`` and the role ``student``
+(and, for a specific learner, that learner's anonymous id), and the block must
+then be the learner's block, whatever a legacy runtime attribute says. The
+anonymous id is per course, so the grade (edx-submissions' ``student_id``) lands
+on the right learner and the block never stores a username. docs/OPENEDX.md
+lists these contracts and the tests that hold them.
 """
 
 from __future__ import annotations
@@ -24,11 +29,29 @@ def _current_user(block: Any) -> Any:
     return service.get_current_user() if service is not None else None
 
 
+STAFF_KEY = "edx-platform.user_is_staff"
+ROLE_KEY = "edx-platform.user_role"
+AUTHENTICATED_KEY = "edx-platform.is_authenticated"
+ANONYMOUS_ID_KEY = "edx-platform.anonymous_user_id"
+
+
+def service_says_staff(user: Any) -> bool | None:
+    """The user service's own answer (``user_is_staff`` or a staff role), or None if it gives none."""
+    if user is None:
+        return None
+    attrs = user.opt_attrs
+    if STAFF_KEY not in attrs and ROLE_KEY not in attrs:
+        return None
+    role = attrs.get(ROLE_KEY)
+    return bool(attrs.get(STAFF_KEY)) or (isinstance(role, str) and role.lower() in STAFF_ROLES)
+
+
 def is_staff(block: Any, user: Any = None) -> bool:
-    """Course staff (or global staff) in this course, never a learner."""
+    """Course staff (or global staff) in this course, never a learner (nor staff masquerading as one)."""
     user = user if user is not None else _current_user(block)
-    if user is not None and user.opt_attrs.get("edx-platform.user_is_staff"):
-        return True
+    answer = service_says_staff(user)
+    if answer is not None:
+        return answer
     if getattr(block.runtime, "user_is_staff", False) is True:
         return True
     get_role = getattr(block.runtime, "get_user_role", None)
@@ -45,9 +68,11 @@ def is_staff(block: Any, user: Any = None) -> bool:
 def anonymous_id(block: Any, user: Any = None) -> str | None:
     """The per-course anonymous id of the current user, or ``None`` for an anonymous visitor."""
     user = user if user is not None else _current_user(block)
-    if user is not None and "edx-platform.anonymous_user_id" in user.opt_attrs:
+    if user is not None and user.opt_attrs.get(AUTHENTICATED_KEY) is False:
+        return None  # the platform's service says nobody is signed in (it then sends no anonymous id)
+    if user is not None and ANONYMOUS_ID_KEY in user.opt_attrs:
         # The service answered: trust it, including "nobody" (a logged-out visitor).
-        value = user.opt_attrs["edx-platform.anonymous_user_id"]
+        value = user.opt_attrs[ANONYMOUS_ID_KEY]
         return str(value) if value else None
     value = getattr(block.runtime, "anonymous_student_id", None)
     if value:

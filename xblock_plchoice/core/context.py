@@ -101,6 +101,9 @@ class Context:
     file_url: Callable[[str], str] = lambda file_id: f"files/{file_id}"
     #: The staff CSV link, when the home's links expire (LTI); staff state views then carry a fresh one.
     export_url: Callable[[], str] | None = None
+    #: The platform's due date for this learner (Open edX: inherited ``due`` + ``graceperiod``, extensions
+    #: applied), or None. ``core.deadlines`` combines it with the activity's own due date.
+    platform_due: datetime | None = None
 
     def now(self) -> datetime:
         return self.clock()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from . import quota, workflow
+from . import deadlines, quota, workflow
 from .activity import LEVELS, PHASES, Activity
 from .analytics import status_counts
 from .context import Actor, Context
@@ -58,8 +58,8 @@ def _option_view(option: Any) -> dict[str, Any] | None:
 
 
 def past_due(ctx: Context) -> bool:
-    due = ctx.activity.policies.due_at()
-    return bool(due and ctx.now() > due)
+    """Past the due date that applies (``core.deadlines``: the earlier of the activity's and the platform's)."""
+    return deadlines.is_past_due(ctx.activity, ctx)
 
 
 def _proposal_view(record: LearnerRecord) -> dict[str, Any] | None:
@@ -88,6 +88,7 @@ def me_view(ctx: Context, actor: Actor, record: LearnerRecord) -> dict[str, Any]
         "attempts": [attempt_view(ctx, a, for_staff=False) for a in record.attempts],
         "revisions_left": workflow.revisions_left(activity, record),
         "past_due": past_due(ctx),
+        "due": deadlines.resolve(activity, ctx).to_view(),
         "can": {
             "choose": activity.kind == "choice" and can_change and status in workflow.ALLOWED["choose"],
             "propose": activity.allow_proposals and can_change and status in workflow.ALLOWED["propose"],

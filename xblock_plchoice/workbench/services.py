@@ -4,6 +4,12 @@ edx-platform's user service fills ``opt_attrs`` with the anonymous user id, the
 username and whether the user is course staff. The stock workbench service does
 not, so staff could never be tried out there. Here any workbench user id that
 starts with ``staff`` (``?student=staff``, ``?student=staff2``) is staff.
+
+Masquerade, as the LMS does it: ``?student=staff-as-alice`` is a staff member
+viewing the course as the learner ``alice``. edx-platform's ``setup_masquerade``
+then binds the block to alice's user, so the service reports alice's anonymous
+id, ``user_is_staff=False`` and the masquerade role ``student``
+(``get_user_role`` returns the masquerade role first); see docs/OPENEDX.md.
 """
 
 from __future__ import annotations
@@ -14,6 +20,16 @@ from typing import Any
 from xblock.reference.user_service import UserService, XBlockUser
 
 STAFF_PREFIX = "staff"
+#: ``<staff id>-as-<learner id>``: staff masquerading as one specific learner.
+MASQUERADE_SEPARATOR = "-as-"
+
+
+def split_masquerade(user_id: str) -> tuple[str, str | None]:
+    """``(real user id, learner id or None)`` for a workbench user id."""
+    real, sep, learner = user_id.partition(MASQUERADE_SEPARATOR)
+    if sep and real.startswith(STAFF_PREFIX) and learner:
+        return real, learner
+    return user_id, None
 
 
 def anonymous_id_for(user_id: str) -> str:
@@ -37,15 +53,19 @@ class WorkbenchUserService(UserService):
 
     def get_current_user(self) -> XBlockUser:
         user_id = getattr(self.runtime, "user_id", None)
-        uid = str(user_id) if user_id is not None else ""
+        real, learner = split_masquerade(str(user_id) if user_id is not None else "")
+        # Masquerading as a specific learner: the platform binds the block to that learner.
+        uid = learner or real
+        staff = learner is None and uid.startswith(STAFF_PREFIX)
         user = XBlockUser(is_current_user=True, emails=[f"{uid or 'anonymous'}@example.com"],
                           full_name=f"Workbench user {uid}".strip())
         user.opt_attrs.update({
             "xblock-workbench.user_id": uid,
             "edx-platform.user_id": uid,
             "edx-platform.username": uid,
+            "edx-platform.is_authenticated": bool(uid),
             "edx-platform.anonymous_user_id": anonymous_id_for(uid) if uid else None,
-            "edx-platform.user_is_staff": uid.startswith(STAFF_PREFIX),
-            "edx-platform.user_role": "staff" if uid.startswith(STAFF_PREFIX) else "student",
+            "edx-platform.user_is_staff": staff,
+            "edx-platform.user_role": "staff" if staff else "student",
         })
         return user

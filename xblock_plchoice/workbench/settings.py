@@ -1,8 +1,9 @@
 """xblock-sdk workbench settings for PL Choice: ``DJANGO_SETTINGS_MODULE=xblock_plchoice.workbench.settings``.
 
 Adds what Open edX gives our blocks in production and the stock workbench
-lacks: edx-submissions (grades), our app (tables), a user service that knows
-staff from learners, evidence limits and a storage alias. Everything the
+lacks: edx-submissions (grades), edx-completion (completion, with ``publish``
+routed as the LMS routes it), our app (tables), a user service that knows
+staff from learners (and masquerade), evidence limits and a storage alias. Everything the
 workbench writes goes under ``$PLCHOICE_VAR_DIR`` (default ``./var``).
 """
 
@@ -29,7 +30,20 @@ _SESSION = "django.contrib.sessions.middleware.SessionMiddleware"
 MIDDLEWARE = [*MIDDLEWARE[:MIDDLEWARE.index(_SESSION) + 1], "django.middleware.locale.LocaleMiddleware",
               *MIDDLEWARE[MIDDLEWARE.index(_SESSION) + 1:]]
 
-INSTALLED_APPS = [*INSTALLED_APPS, "submissions", "xblock_plchoice.blocks.apps.PLChoiceConfig"]
+INSTALLED_APPS = [*INSTALLED_APPS, "submissions", "waffle", "completion",
+                  "eventtracking.django.apps.EventTrackingConfig", "xblock_plchoice.blocks.apps.PLChoiceConfig",
+                  "xblock_plchoice.workbench.apps.WorkbenchWiringConfig"]
+
+# Completion as an Open edX site runs it: edx-completion's tables, and its
+# ``completion.enable_completion_tracking`` waffle switch on (a switch with no row
+# in the database takes this default). The workbench app routes ``publish`` to it.
+WAFFLE_SWITCH_DEFAULT = True
+# edx-completion emits a tracking log per completion; as in the LMS, event-tracking sends it on
+# (here to the ``tracking`` logger, i.e. var/workbench.log).
+EVENT_TRACKING_ENABLED = True
+EVENT_TRACKING_BACKENDS = {
+    "logger": {"ENGINE": "eventtracking.backends.logger.LoggerBackend", "OPTIONS": {"name": "tracking"}},
+}
 
 LOGGING["handlers"]["logfile"]["filename"] = str(VAR_DIR / "workbench.log")
 

@@ -6,14 +6,16 @@
 import { clear, focusOn, h, uid } from './dom.js';
 import { makeT } from './i18n.js';
 import { clearFieldErrors, placeFieldErrors } from './problems.js';
+import { renderAuthor } from './views/author.js';
 import { renderEditor } from './views/editor.js';
 import { renderLearner } from './views/learner.js';
 import { renderStaff } from './views/staff.js';
 
 /**
  * Mount PL Choice into `root`.
- * options: {transport, i18n: {msgid: text}, lang, dir, view: "learner"|"staff"|"studio",
- *           definition (studio), saveCommand (studio, default "studio_submit")}
+ * options: {transport, i18n: {msgid: text}, lang, dir, view: "learner"|"staff"|"studio"|"author",
+ *           definition (studio, author), due (author: me.due's shape), platform_due (studio),
+ *           saveCommand (studio, default "studio_submit")}
  */
 export function mount(root, options) {
   const t = makeT(options.i18n);
@@ -104,6 +106,10 @@ export function mount(root, options) {
 
   if (view === 'studio') {
     renderEditor(ctx, body, options.definition || {});
+    return ctx;
+  }
+  if (view === 'author') {
+    renderAuthor(ctx, body, mount);
     return ctx;
   }
   body.appendChild(h('p', { class: 'plc-loading' }, t('Loading…')));

@@ -45,6 +45,8 @@
         dir: args.dir || 'ltr',
         view: args.view || 'learner',
         definition: args.definition,
+        due: args.due,
+        platform_due: args.platform_due,
         kind: args.kind,
         display_name: args.display_name,
         weight: args.weight,

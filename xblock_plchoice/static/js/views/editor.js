@@ -2,7 +2,7 @@
 // criteria, 2-5 options, proposals, prompts by phase and policies, with a live preview.
 // Client checks catch the obvious; the server's `problems` appear next to the same fields.
 
-import { field, h, section } from '../dom.js';
+import { field, formatDate, h, section } from '../dom.js';
 import { kindLabel } from '../labels.js';
 import { placeFieldErrors } from '../problems.js';
 import { checkModel, freshId, KINDS, toDefinition, toModel } from './editor_model.js';
@@ -158,7 +158,9 @@ function policiesSection(ctx, model, block) {
   sec.append(
     h('div', { class: 'plc-check' }, change, h('label', { for: change.id }, t('Learners may change their choice until they first submit'))),
     field(t('Revisions allowed after the first attempt'), revisions),
-    field(t('Due date (optional)'), due, t('In your local time. Leave empty for no due date.')),
+    field(t('Due date (optional)'), due, ctx.options.platform_due
+      ? t('In your local time. The subsection is due %(date)s (grace period included); if you set a date here too, the earlier of the two applies.', { date: formatDate(ctx.options.platform_due, ctx.lang) })
+      : t('In your local time. Leave empty for no due date.')),
     field(t('Self-assessment'), selfAssess),
     field(t('Points'), points));
   if (block.weight !== undefined && block.weight !== null) {

@@ -28,6 +28,9 @@ export function renderLearner(ctx, body) {
     if (me.attempts.length) body.appendChild(renderAttempts(ctx));
     if ((activity.prompts.after || []).length && me.can.reflect_after) body.appendChild(renderReflection(ctx, 'after'));
   }
+  // The author's preview (author_view) shows the activity only: a log, profile or data of
+  // an empty preview learner would say nothing about it.
+  if (ctx.options.preview) return;
   const more = h('div', { class: 'plc-more' });
   more.appendChild(renderLog(ctx));
   more.appendChild(renderProfile(ctx));
@@ -47,8 +50,10 @@ function renderHeader(ctx, activity, me) {
   if (activity.kind === 'choice') {
     facts.appendChild(h('li', { class: `plc-badge plc-badge-${me.status}` }, t('Status: %(status)s', { status: statusLabel(t, me.status) })));
   }
-  if (activity.policies && activity.policies.due) {
-    facts.appendChild(h('li', null, t('Due: %(date)s', { date: formatDate(activity.policies.due, lang) })));
+  // The due date that applies (core/deadlines.py): the earlier of the activity's and the course's.
+  const due = (me.due && me.due.at) || (activity.policies && activity.policies.due);
+  if (due) {
+    facts.appendChild(h('li', { 'data-testid': 'due' }, t('Due: %(date)s', { date: formatDate(due, lang) })));
   }
   if (me.past_due) facts.appendChild(h('li', { class: 'plc-warning' }, t('The due date has passed.')));
   if (me.score) {
