@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from . import quota, workflow
+from . import calibration, quota, workflow
 from .activity import LEVELS, PHASES, Activity
 from .analytics import status_counts
 from .context import Actor, Context
@@ -146,6 +146,7 @@ def queue_item(ctx: Context, record: LearnerRecord) -> dict[str, Any]:
         "revisions_left": workflow.revisions_left(ctx.activity, record),
         "shared_reflections": reflections,
         "shared_profile": profile,
+        "calibration": calibration.record_calibration(record, ctx.activity),
     }
 
 
