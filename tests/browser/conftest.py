@@ -73,7 +73,10 @@ class Workbench:
             if self.process.poll() is not None:
                 raise RuntimeError(f"workbench exited early; see {self.var_dir / 'server.log'}")
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as response:
+                # A long timeout: the first request loads every scenario into SQLite, and a second
+                # request sent while it is still running (a short timeout on a busy machine) races it
+                # and leaves the workbench with only some scenarios (a 404 for ours).
+                with urllib.request.urlopen(self.url + "/", timeout=60) as response:
                     if response.status == 200:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):

@@ -39,6 +39,14 @@ function bar(geo, x, w, y, fill) {
   return svg('rect', { x: geo.rect(x, Math.max(w, 0)), y, width: Math.max(w, 0), height: 20, fill, stroke: '#ffffff', 'stroke-width': 1 });
 }
 
+/** Grid lines only beside the bars, never through the text line under each bar. */
+function gridLine(drawing, x, rows, stroke, width) {
+  for (let i = 0; i < rows; i += 1) {
+    const y = TOP + i * ROW;
+    drawing.append(svg('line', { x1: x, x2: x, y1: y - 4, y2: y + 24, stroke, 'stroke-width': width }));
+  }
+}
+
 function headerRow(...cells) {
   return h('thead', null, h('tr', null, cells.map((c) => h('th', { scope: 'col' }, c))));
 }
@@ -107,7 +115,7 @@ export function calibrationChart(ctx, criteria) {
   drawing.append(text(geo, BAR_END, 14, 'end', t('Self higher'), { 'font-size': 12, fill: MUTED }));
   for (const tick of [-2, -1, 0, 1, 2]) {
     const x = geo.x(centre + tick * perLevel);
-    drawing.append(svg('line', { x1: x, x2: x, y1: 20, y2: TOP + criteria.length * ROW, stroke: tick ? '#c4cad1' : INK, 'stroke-width': tick ? 1 : 2 }));
+    gridLine(drawing, x, criteria.length, tick ? '#c4cad1' : INK, tick ? 1 : 2);
     drawing.append(text(geo, centre + tick * perLevel, 30, 'middle', signed(ctx, tick), { 'font-size': 11, fill: MUTED }));
   }
   criteria.forEach((c, i) => {
@@ -177,7 +185,7 @@ export function equityChart(ctx, equity) {
   const span = BAR_END - BAR_START;
   for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
     const x = geo.x(BAR_START + tick * span);
-    drawing.append(svg('line', { x1: x, x2: x, y1: 20, y2: TOP + options.length * ROW, stroke: '#c4cad1', 'stroke-width': 1 }));
+    gridLine(drawing, x, options.length, '#c4cad1', 1);
     drawing.append(text(geo, BAR_START + tick * span, 14, 'middle', percent(ctx, tick), { 'font-size': 11, fill: MUTED }));
   }
   options.forEach((o, i) => {
