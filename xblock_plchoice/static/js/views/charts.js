@@ -6,7 +6,7 @@
 // The drawing itself is aria-hidden: the summary and the table say everything it shows, in
 // words a screen reader reads in order, so nobody needs to decode shapes.
 
-import { h, uid } from '../dom.js';
+import { bidi, h, uid } from '../dom.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -26,7 +26,7 @@ export function svg(tag, attrs, ...children) {
 /**
  * Horizontal geometry for a chart `width` wide. Code lays charts out left to right; in a
  * right-to-left page `x()` and `rect()` mirror every position, so labels sit on the right and
- * bars grow leftwards, and `anchor()` swaps the text anchors to match.
+ * bars grow leftwards; text anchors stay logical (start/end) and follow `direction`.
  */
 export function axis(ctx, width) {
   const rtl = ctx.dir === 'rtl';
@@ -35,10 +35,9 @@ export function axis(ctx, width) {
     rtl,
     x: (value) => (rtl ? width - value : value),
     rect: (x, w) => (rtl ? width - x - w : x),
-    anchor: (logical) => {
-      if (logical === 'middle') return 'middle';
-      return (logical === 'start') !== rtl ? 'start' : 'end';
-    },
+    // Text runs in the page's direction (so a translated sentence with numbers reads right), and
+    // SVG's text-anchor is relative to that direction: "start" is the right edge of Arabic text.
+    direction: rtl ? 'rtl' : 'ltr',
   };
 }
 
@@ -62,10 +61,13 @@ export function percent(ctx, value) {
   return Number(value).toLocaleString(ctx.lang || undefined, { style: 'percent', maximumFractionDigits: 0 });
 }
 
-/** Long author titles are shortened in the drawing only; the summary and table keep them whole. */
+/**
+ * Author text inside a drawing: shortened (the summary and table keep it whole) and isolated with
+ * FSI/PDI, the plain-text equivalent of <bdi>, so an English title keeps its order in Arabic.
+ */
 export function shorten(text, max = 26) {
   const value = String(text || '');
-  return value.length > max ? `${value.slice(0, max - 1)}…` : value;
+  return `\u2068${value.length > max ? `${value.slice(0, max - 1)}…` : value}\u2069`;
 }
 
 /** A small colour key: a swatch drawn in SVG (CSP-safe) beside each label. */
@@ -78,7 +80,7 @@ export function legend(items) {
 
 /**
  * One chart with its text equivalent.
- * spec: {key, title, drawing (an <svg>), summary ([text...]), notes (nodes under the summary), table (<table>)}
+ * spec: {key, title, drawing (an <svg>), summary ([[author's name, our sentence]...]), notes (nodes under the summary), table (<table>)}
  */
 export function chartFigure(ctx, spec) {
   const { t } = ctx;
@@ -94,7 +96,7 @@ export function chartFigure(ctx, spec) {
   },
   h('figcaption', { id: captionId, class: 'plc-chart-title' }, spec.title),
   spec.drawing,
-  h('ul', { id: summaryId, class: 'plc-chart-summary' }, spec.summary.map((line) => h('li', { dir: 'auto' }, line))),
+  h('ul', { id: summaryId, class: 'plc-chart-summary' }, spec.summary.map(([name, line]) => h('li', null, bidi(name), ': ', line))),
   spec.notes || null);
   const tableBox = h('div', { id: tableId, class: 'plc-chart-table', hidden: true }, spec.table);
   const toggle = h('button', {

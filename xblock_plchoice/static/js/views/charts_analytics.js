@@ -22,13 +22,13 @@ export function optionName(ctx, option) {
   return option.id === 'proposal' ? ctx.t("Learners' own proposals") : option.title || option.id;
 }
 
-function frame(rows) {
+function frame(geo, rows) {
   const height = TOP + rows * ROW + 10;
-  return svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, width: '100%', direction: 'ltr', role: 'presentation' });
+  return svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, width: '100%', direction: geo.direction, role: 'presentation' });
 }
 
 function text(geo, x, y, anchor, content, extra) {
-  return svg('text', { x: geo.x(x), y, 'text-anchor': geo.anchor(anchor), fill: INK, 'font-size': 14, ...extra }, content);
+  return svg('text', { x: geo.x(x), y, 'text-anchor': anchor, direction: geo.direction, fill: INK, 'font-size': 14, ...extra }, content);
 }
 
 function rowLabel(geo, y, content) {
@@ -56,7 +56,7 @@ function headerRow(...cells) {
 export function optionsChart(ctx, options) {
   const { t } = ctx;
   const geo = axis(ctx, WIDTH);
-  const drawing = frame(options.length);
+  const drawing = frame(geo, options.length);
   const most = Math.max(1, ...options.map((o) => Math.max(o.chosen || 0, o.submitted || 0)));
   const scale = (BAR_END - BAR_START) / most;
   options.forEach((o, i) => {
@@ -77,7 +77,7 @@ export function optionsChart(ctx, options) {
     key: 'options',
     title: t('How learners chose, submitted and mastered each option'),
     drawing,
-    summary: options.map((o) => `${optionName(ctx, o)}: ${optionCounts(ctx, o)}`),
+    summary: options.map((o) => [optionName(ctx, o), optionCounts(ctx, o)]),
     notes: legend([[COLOURS.mastered, t('Mastered')], [COLOURS.submitted, t('Submitted, not mastered yet')],
       [COLOURS.chose, t('Chose it, nothing submitted yet')]]),
     table: optionsTable(ctx, options),
@@ -108,7 +108,7 @@ function optionsTable(ctx, options) {
 export function calibrationChart(ctx, criteria) {
   const { t } = ctx;
   const geo = axis(ctx, WIDTH);
-  const drawing = frame(criteria.length);
+  const drawing = frame(geo, criteria.length);
   const centre = (BAR_START + BAR_END) / 2;
   const perLevel = (BAR_END - BAR_START) / 4; // the axis runs from -2 to +2 levels
   drawing.append(text(geo, BAR_START, 14, 'start', t('Self lower'), { 'font-size': 12, fill: MUTED }));
@@ -132,7 +132,7 @@ export function calibrationChart(ctx, criteria) {
     key: 'calibration',
     title: t('Self-assessment compared with staff rating'),
     drawing,
-    summary: criteria.map((c) => `${c.title || c.id}: ${gapLine(ctx, c)}`),
+    summary: criteria.map((c) => [c.title || c.id, gapLine(ctx, c)]),
     notes: [
       h('p', { class: 'plc-hint' }, t('Levels count as %(not_yet)s = 0, %(meets)s = 1, %(exceeds)s = 2. The gap is the self-assessment minus the staff rating: +1 means learners rated themselves one level above the staff, −1 one level below, 0 that they agreed.', {
         not_yet: levelLabel(t, 'not_yet'), meets: levelLabel(t, 'meets'), exceeds: levelLabel(t, 'exceeds'),
@@ -181,7 +181,7 @@ export function equityChart(ctx, equity) {
   const { t } = ctx;
   const options = equity.options || [];
   const geo = axis(ctx, WIDTH);
-  const drawing = frame(options.length);
+  const drawing = frame(geo, options.length);
   const span = BAR_END - BAR_START;
   for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
     const x = geo.x(BAR_START + tick * span);
@@ -203,7 +203,7 @@ export function equityChart(ctx, equity) {
     key: 'equity',
     title: t('Mastery rate by option, with 95% intervals'),
     drawing,
-    summary: options.map((o) => `${optionName(ctx, o)}: ${rateLine(ctx, o)}`),
+    summary: options.map((o) => [optionName(ctx, o), rateLine(ctx, o)]),
     notes: h('p', { class: 'plc-hint' }, t('The rate counts learners whose latest work on that option has a decision (mastered or revise); the line around each dot is the 95% Wilson interval, the range the true rate is likely to lie in.')),
     table: equityTable(ctx, options),
   });
