@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from .common import ACTIVITY, ACTIVITY_KEY, COURSE_KEY, median_ms, seed_django, setup_django, table
+from .common import ACTIVITY, ACTIVITY_KEY, COURSE_KEY, median_ms, reseeded, setup_django, table
 
 SIZES = (100, 10_000, 100_000)
 
@@ -25,7 +24,6 @@ SIZES = (100, 10_000, 100_000)
 def main(sizes: tuple[int, ...] = SIZES) -> None:
     with tempfile.TemporaryDirectory(prefix="plchoice-bench-") as tmp:
         setup_django(Path(tmp))
-        from xblock_plchoice.blocks.models import CounterRow, LearnerRecordRow
         from xblock_plchoice.blocks.store import DjangoStore
         from xblock_plchoice.core.context import Actor, Context
         from xblock_plchoice.core.protocol import dispatch
@@ -35,12 +33,7 @@ def main(sizes: tuple[int, ...] = SIZES) -> None:
         ctx = Context(activity=ACTIVITY, activity_key=ACTIVITY_KEY, course_key=COURSE_KEY, store=DjangoStore())
         rows = []
         base: dict[str, float] = {}
-        for size in sizes:
-            LearnerRecordRow.objects.all().delete()
-            CounterRow.objects.all().delete()
-            start = time.perf_counter()
-            seed_django(size)
-            seeded = time.perf_counter() - start
+        for size, seeded in reseeded(sizes):
             view = dispatch("analytics", staff, {}, ctx)
             # The chart data is all there and adds up: every learner is in one option's bar.
             assert view["total"] == size

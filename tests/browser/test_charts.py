@@ -61,10 +61,12 @@ def learners() -> list[dict]:
     proud = {**meets, "evidence": "exceeds"}
     out = []
     for i in range(10):  # the fewest learners per option at which the equity lens may speak
-        out.append({"student": f"w{i:02d}", "option": "write", "self": proud, "staff": meets, "decisions": ["mastered"]})
+        out.append({"student": f"w{i:02d}", "option": "write", "self": proud, "staff": meets,
+                    "decisions": ["mastered"]})
         out.append({"student": f"b{i:02d}", "option": "build", "self": meets, "staff": meets,
                     "decisions": ["mastered" if i == 0 else "revise"]})
-    out.append({"student": "amal", "option": "write", "self": proud, "staff": meets, "decisions": ["revise", "mastered"]})
+    out.append({"student": "amal", "option": "write", "self": proud, "staff": meets,
+                "decisions": ["revise", "mastered"]})
     out.append({"student": "zaid", "option": "write", "self": meets, "staff": meets, "decisions": ["revise", None]})
     for learner in out:
         learner["id"] = anonymous_id_for(learner["student"])

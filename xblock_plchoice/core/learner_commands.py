@@ -10,8 +10,8 @@ import itertools
 from collections.abc import Iterator
 from typing import IO, Any
 
-from . import payload as read
 from . import calibration, privacy, quota, reflection, views, workflow
+from . import payload as read
 from .context import Actor, Context
 from .errors import FileTooLarge, IllegalTransition, UnsupportedFile, ValidationError
 from .evidence import classify_upload, human_size, normalize_evidence, public_file, read_limited, safe_filename
