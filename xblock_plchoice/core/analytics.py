@@ -11,6 +11,7 @@ tests prove the incremental path never drifts.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -79,6 +80,19 @@ def recompute(records: Iterable[LearnerRecord]) -> dict[str, float]:
     for record in records:
         total.update(contributions(record))
     return {k: v for k, v in total.items() if v}
+
+
+# The calibration distribution (issue 10): counters that records stored before it never contributed.
+_DISTRIBUTION = re.compile(r"^criterion:[^:]+:(self:[a-z_]+|staff:[a-z_]+|higher|same|lower)$")
+
+
+def distribution_counters(records: Iterable[LearnerRecord]) -> dict[str, float]:
+    """Only the calibration-distribution counters of ``records``.
+
+    The data migrations (Django 0005, Alembic 0009) set these from stored records, one activity at a time,
+    so an existing course's charts agree with its pair counts from the first day.
+    """
+    return {name: value for name, value in recompute(records).items() if _DISTRIBUTION.match(name)}
 
 
 def _mean(total: float, count: float) -> float | None:
