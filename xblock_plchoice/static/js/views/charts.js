@@ -47,13 +47,17 @@ export function num(ctx, value, digits = 2) {
   return Number(value).toLocaleString(ctx.lang || undefined, { maximumFractionDigits: digits });
 }
 
-/** A signed number (+0.5, −1), so the direction of a gap is never carried by colour alone. */
+/**
+ * A signed number (+0.5, −1), so the direction of a gap is never carried by colour alone. In a
+ * right-to-left page it is isolated left to right (LRI…PDI), or a lone "+1" would read "1+".
+ */
 export function signed(ctx, value) {
   if (value === null || value === undefined || Number.isNaN(Number(value))) return '—';
   const text = num(ctx, Math.abs(value));
-  if (Number(value) > 0) return `+${text}`;
-  if (Number(value) < 0) return `−${text}`;
-  return text;
+  let out = text;
+  if (Number(value) > 0) out = `+${text}`;
+  if (Number(value) < 0) out = `−${text}`;
+  return ctx.dir === 'rtl' ? `\u2066${out}\u2069` : out;
 }
 
 export function percent(ctx, value) {

@@ -116,8 +116,7 @@ export function calibrationChart(ctx, criteria) {
   for (const tick of [-2, -1, 0, 1, 2]) {
     const x = geo.x(centre + tick * perLevel);
     gridLine(drawing, x, criteria.length, tick ? '#c4cad1' : INK, tick ? 1 : 2);
-    // LRI…PDI: a signed number keeps its sign in front in a right-to-left drawing.
-    drawing.append(text(geo, centre + tick * perLevel, 30, 'middle', `\u2066${signed(ctx, tick)}\u2069`, { 'font-size': 11, fill: MUTED }));
+    drawing.append(text(geo, centre + tick * perLevel, 30, 'middle', signed(ctx, tick), { 'font-size': 11, fill: MUTED }));
   }
   criteria.forEach((c, i) => {
     const y = TOP + i * ROW;
