@@ -163,14 +163,15 @@ function calibrationTable(ctx, criteria) {
   return h('table', { class: 'plc-table', 'data-testid': 'analytics-criteria' },
     h('caption', null, t('Self-assessment compared with staff rating')),
     headerRow(t('Criterion'), t('Self-assessment (mean)'), t('Staff rating (mean)'), t('Gap (self minus staff)'),
-      t('Pairs compared'), t('Self higher / same / lower'), t('Self-assessments by level'), t('Staff ratings by level')),
+      t('Pairs compared'), t('Self higher'), t('Same'), t('Self lower'), t('Self-assessments by level'),
+      t('Staff ratings by level')),
     h('tbody', null, criteria.map((c) => h('tr', null,
       h('th', { scope: 'row', dir: 'auto' }, c.title || c.id),
       h('td', null, num(ctx, c.mean_self)),
       h('td', null, num(ctx, c.mean_staff)),
       h('td', null, signed(ctx, c.mean_gap)),
       h('td', null, num(ctx, c.pairs, 0)),
-      h('td', null, `${num(ctx, c.higher || 0, 0)} / ${num(ctx, c.same || 0, 0)} / ${num(ctx, c.lower || 0, 0)}`),
+      ['higher', 'same', 'lower'].map((lean) => h('td', null, num(ctx, c[lean] || 0, 0))),
       h('td', null, levels(ctx, c.self_levels)),
       h('td', null, levels(ctx, c.staff_levels))))));
 }
