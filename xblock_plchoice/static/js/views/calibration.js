@@ -14,11 +14,14 @@ function attemptsLine(ctx, criterion, you) {
     : t('Attempt %(number)s: learner %(self)s, reviewer %(reviewer)s', { number: a.attempt, self: levelLabel(t, a.self), reviewer: levelLabel(t, a.reviewer) }))).join(' · ');
 }
 
-function leanLine(ctx, c) {
-  return ctx.t('self higher %(higher)s, same %(same)s, self lower %(lower)s (of %(pairs)s); mean gap %(gap)s', {
+function leanLine(ctx, c, you) {
+  const params = {
     higher: num(ctx, c.higher, 0), same: num(ctx, c.same, 0), lower: num(ctx, c.lower, 0),
     pairs: num(ctx, c.pairs, 0), gap: signed(ctx, c.mean_gap),
-  });
+  };
+  return you
+    ? ctx.t('you rated higher %(higher)s, the same %(same)s, lower %(lower)s (of %(pairs)s); mean gap %(gap)s', params)
+    : ctx.t('self higher %(higher)s, same %(same)s, self lower %(lower)s (of %(pairs)s); mean gap %(gap)s', params);
 }
 
 /** For the review panel: this learner's self-ratings against reviewers' over their attempts here. */
@@ -33,7 +36,7 @@ export function reviewCalibration(ctx, calibration) {
     return box;
   }
   box.appendChild(h('ul', null, compared.map((c) => h('li', null,
-    h('strong', { dir: 'auto' }, c.title || c.id), ': ', leanLine(ctx, c),
+    h('strong', { dir: 'auto' }, c.title || c.id), ': ', leanLine(ctx, c, false),
     h('br'), h('span', { class: 'plc-hint' }, attemptsLine(ctx, c, false))))));
   return box;
 }
@@ -67,7 +70,7 @@ export function judgementView(ctx, calibration) {
         h('th', { scope: 'col' }, t('Attempt by attempt')))),
       h('tbody', null, (activity.criteria || []).map((c) => h('tr', null,
         h('th', { scope: 'row', dir: 'auto' }, c.title || c.id),
-        h('td', null, leanLine(ctx, c)),
+        h('td', null, leanLine(ctx, c, true)),
         h('td', null, attemptsLine(ctx, c, true)))))));
   }
   return box;
