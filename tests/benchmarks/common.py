@@ -109,6 +109,18 @@ def seed_django(count: int, attempts: int | None = None, batch: int = 5000) -> i
     return n_attempts
 
 
+def reseeded(sizes: tuple[int, ...]) -> Iterator[tuple[int, float]]:
+    """For each size: empty the Django tables, seed ``size`` learners; yield (size, seconds it took to seed)."""
+    from xblock_plchoice.blocks.models import CounterRow, LearnerRecordRow
+
+    for size in sizes:
+        LearnerRecordRow.objects.all().delete()
+        CounterRow.objects.all().delete()
+        start = time.perf_counter()
+        seed_django(size)
+        yield size, time.perf_counter() - start
+
+
 def table(title: str, header: list[str], rows: list[list[object]]) -> None:
     print(f"\n{title}")
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]

@@ -13,6 +13,8 @@ import time
 BENCHMARKS = [
     ("student_view render vs xblock-free-text-response", "tests.benchmarks.bench_render"),
     ("queue page and analytics at 100 / 10,000 / 100,000 learners", "tests.benchmarks.bench_queue"),
+    ("analytics chart data and the learner's judgement view at 100 / 10,000 / 100,000 learners",
+     "tests.benchmarks.bench_analytics"),
     ("streamed CSV export of 100,000 attempts", "tests.benchmarks.bench_export"),
     ("LTI launches per second and 1,000 scores on one token", "tests.benchmarks.bench_lti"),
     ("evidence on S3 vs the data dir; tool peak RSS in a 200 MB upload", "tests.benchmarks.bench_blobs"),

@@ -58,7 +58,9 @@ def test_no_axe_violations(workbench, new_page, screenshot_dir, lang):
     root = open_block(staff, workbench.scenario(UNIT, "staff"))
     section(root, "queue").locator("[data-testid=queue] tbody button").first.click()
     expect(root.get_by_test_id("review-panel")).to_be_visible()
-    root.locator(".plc-sec-analytics button").click()
+    root.locator(".plc-sec-analytics button").first.click()
+    expect(root.get_by_test_id("chart-options")).to_be_visible()
+    root.get_by_test_id("table-switch-options").click()  # the table is the chart's text equivalent
     expect(root.get_by_test_id("analytics-options")).to_be_visible()
     root.screenshot(path=str(screenshot_dir / f"staff-{lang}.png"))
     check(staff, f"{lang} staff, review panel and analytics")

@@ -68,7 +68,8 @@ def test_script_everywhere_stays_text(workbench, new_page):
     panel.get_by_role("radio", name="Revise and resubmit").check()
     panel.get_by_role("button", name="Save review").click()
     expect(root.get_by_test_id("review-panel")).to_have_count(0)
-    root.locator(".plc-sec-analytics button").click()
+    root.locator(".plc-sec-analytics button").first.click()
+    expect(root.get_by_test_id("chart-options")).to_contain_text(PAYLOAD[:20])
     expect(root.get_by_test_id("analytics-options")).to_contain_text(PAYLOAD)
     assert_inert(staff)
 

@@ -41,3 +41,29 @@ def make_ctx(definition: dict | None = None, *, store=None, blobs=None, activity
 
 def make_reflection_ctx(**kwargs) -> Context:
     return make_ctx(default_reflection_definition(), **kwargs)
+
+
+def records_from_before_the_distribution_counters() -> tuple[list, dict[str, float]]:
+    """Learners with self-assessed, reviewed attempts, and the counters a store held before issue 10.
+
+    For the data-migration tests: those counters lack the calibration distribution, which the
+    migrations must fill so that it agrees with a full recount.
+    """
+    from xblock_plchoice.core import analytics
+    from xblock_plchoice.core.protocol import dispatch
+
+    ctx = make_ctx(max_revisions=3)
+    seed = (("alice", "exceeds", ("revise", "mastered")), ("bob", "not_yet", ("revise",)))
+    for learner, self_level, decisions in seed:
+        actor = Actor(learner)
+        dispatch("choose", actor, {"option_id": "write"}, ctx)
+        for number, decision in enumerate(decisions, start=1):
+            dispatch("self_assess", actor, {"ratings": {**GOOD_RATINGS, "evidence": self_level}}, ctx)
+            dispatch("submit", actor, {"text": "My work"}, ctx)
+            dispatch("review", STAFF, {"learner_id": learner, "attempt": number, "ratings": GOOD_RATINGS,
+                                       "feedback": "Add data", "decision": decision}, ctx)
+    records = list(ctx.store.iter_records("act-1"))
+    new = set(analytics.distribution_counters(records))
+    assert new, "the seed must have pairs to distribute"
+    old = {k: v for k, v in ctx.store.get_counters("act-1").items() if k not in new}
+    return records, old

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from xblock_plchoice.core import analytics
+from xblock_plchoice.core import analytics, calibration
 from xblock_plchoice.core.context import Actor
 from xblock_plchoice.core.errors import PLChoiceError
 from xblock_plchoice.core.protocol import dispatch, reset_learner
@@ -138,6 +138,25 @@ class Workflow(RuleBasedStateMachine):
         counters = {k: v for k, v in self.ctx.store.get_counters("act-1").items()
                     if v and not k.startswith("reflections:")}
         assert counters == analytics.recompute(self.ctx.store.iter_records("act-1"))
+
+    @invariant()
+    def chart_figures_agree_with_each_other_and_with_each_learner(self):
+        """The calibration distribution and equity counters (issue 10) add up, and match per-learner calibration."""
+        view = analytics.analytics_view(self.ctx.activity, self.ctx.store.get_counters("act-1"))
+        records = list(self.ctx.store.iter_records("act-1"))
+        per_learner = [calibration.record_calibration(r, self.ctx.activity) for r in records]
+        for criterion in view["criteria"]:
+            pairs = criterion["pairs"]
+            assert criterion["higher"] + criterion["same"] + criterion["lower"] == pairs
+            assert sum(criterion["self_levels"].values()) == sum(criterion["staff_levels"].values()) == pairs
+            mine = [c for learner in per_learner for c in learner["criteria"] if c["id"] == criterion["id"]]
+            assert sum(c["pairs"] for c in mine) == pairs
+            assert sum(c["higher"] for c in mine) == criterion["higher"]
+        for option in view["equity"]["options"]:
+            decided = [r for r in records if r.option_id == option["id"] and r.status in ("mastered", "revise")]
+            assert option["n"] == len(decided)
+            assert option["successes"] == sum(r.status == "mastered" for r in decided)
+            assert option["low"] is None if not decided else option["low"] <= option["rate"] <= option["high"]
 
 
 TestWorkflowProperties = Workflow.TestCase

@@ -11,11 +11,13 @@ tests prove the incremental path never drifts.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from .activity import LEVEL_SCORE, PROPOSAL_OPTION_ID, Activity
+from .activity import LEVEL_SCORE, LEVELS, PROPOSAL_OPTION_ID, Activity
+from .stats import MIN_LEARNERS_TO_COMPARE, clear_differences, rate_with_interval
 from .store import LearnerRecord
 from .workflow import STATUSES, attempts_since_reset
 
@@ -56,7 +58,15 @@ def contributions(record: LearnerRecord | None) -> Counter:
             out[f"criterion:{criterion}:staff_sum"] += LEVEL_SCORE[staff_level]
             out[f"criterion:{criterion}:gap_sum"] += gap
             out[f"criterion:{criterion}:abs_gap_sum"] += abs(gap)
+            # The distribution behind the mean: which levels were given, and which way each pair leaned.
+            out[f"criterion:{criterion}:self:{self_level}"] += 1
+            out[f"criterion:{criterion}:staff:{staff_level}"] += 1
+            out[f"criterion:{criterion}:{_lean(gap)}"] += 1
     return out
+
+
+def _lean(gap: int) -> str:
+    return "higher" if gap > 0 else "lower" if gap < 0 else "same"
 
 
 def delta(before: LearnerRecord | None, after: LearnerRecord | None) -> dict[str, float]:
@@ -70,6 +80,19 @@ def recompute(records: Iterable[LearnerRecord]) -> dict[str, float]:
     for record in records:
         total.update(contributions(record))
     return {k: v for k, v in total.items() if v}
+
+
+# The calibration distribution (issue 10): counters that records stored before it never contributed.
+_DISTRIBUTION = re.compile(r"^criterion:[^:]+:(self:[a-z_]+|staff:[a-z_]+|higher|same|lower)$")
+
+
+def distribution_counters(records: Iterable[LearnerRecord]) -> dict[str, float]:
+    """Only the calibration-distribution counters of ``records``.
+
+    The data migrations (Django 0005, Alembic 0009) set these from stored records, one activity at a time,
+    so an existing course's charts agree with its pair counts from the first day.
+    """
+    return {name: value for name, value in recompute(records).items() if _DISTRIBUTION.match(name)}
 
 
 def _mean(total: float, count: float) -> float | None:
@@ -105,9 +128,33 @@ def analytics_view(activity: Activity, counters: dict[str, float]) -> dict[str, 
             "mean_staff": _mean(c(f"criterion:{cr.id}:staff_sum"), c(f"criterion:{cr.id}:pairs")),
             "mean_gap": _mean(c(f"criterion:{cr.id}:gap_sum"), c(f"criterion:{cr.id}:pairs")),
             "mean_abs_gap": _mean(c(f"criterion:{cr.id}:abs_gap_sum"), c(f"criterion:{cr.id}:pairs")),
+            **{lean: int(c(f"criterion:{cr.id}:{lean}")) for lean in ("higher", "same", "lower")},
+            "self_levels": {level: int(c(f"criterion:{cr.id}:self:{level}")) for level in LEVELS},
+            "staff_levels": {level: int(c(f"criterion:{cr.id}:staff:{level}")) for level in LEVELS},
         } for cr in activity.criteria],
+        "equity": equity_view(options, counters),
         "proposals": {"made": int(c("proposals:made")), "approved": int(c("proposals:approved")),
                       "redirected": int(c("proposals:redirected"))},
         "reflections": {"before": int(c("reflections:before")), "after": int(c("reflections:after")),
                         "shared": int(c("reflections:shared"))},
+    }
+
+
+def equity_view(options: list[tuple[str, str]], counters: dict[str, float]) -> dict[str, Any]:
+    """Mastery rate per option with a 95% Wilson interval, and the differences the data can show.
+
+    The rate is over learners whose latest work on that option has a decision
+    (mastered, or asked to revise): a learner still waiting for review has not
+    had the chance to master it yet, and counting them would make an option
+    look worse only because its reviews are slower.
+    """
+    groups = {}
+    for option_id, _title in options:
+        mastered = int(counters.get(f"status:mastered:option:{option_id}", 0))
+        revise = int(counters.get(f"status:revise:option:{option_id}", 0))
+        groups[option_id] = rate_with_interval(mastered, mastered + revise)
+    return {
+        "options": [{"id": option_id, "title": title, **groups[option_id]} for option_id, title in options],
+        "min_learners": MIN_LEARNERS_TO_COMPARE,
+        "findings": clear_differences(groups),
     }

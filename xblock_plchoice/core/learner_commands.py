@@ -10,8 +10,8 @@ import itertools
 from collections.abc import Iterator
 from typing import IO, Any
 
+from . import calibration, privacy, quota, reflection, views, workflow
 from . import payload as read
-from . import privacy, quota, reflection, views, workflow
 from .context import Actor, Context
 from .errors import FileTooLarge, IllegalTransition, UnsupportedFile, ValidationError
 from .evidence import classify_upload, human_size, normalize_evidence, public_file, read_limited, safe_filename
@@ -79,7 +79,9 @@ def submit(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any
     def change(record: LearnerRecord) -> dict[str, Any]:
         workflow.check("submit", record)
         evidence = normalize_evidence(payload, ctx, actor.user_id, _allowed_kinds(ctx, record))
-        return workflow.submit(record, ctx.activity, evidence, ctx.now_iso(), views.past_due(ctx))
+        attempt = workflow.submit(record, ctx.activity, evidence, ctx.now_iso(), views.past_due(ctx))
+        attempt["criteria"] = calibration.criteria_snapshot(ctx.activity)  # the same dict as in record.attempts
+        return attempt
 
     record, _ = mutate_record(ctx, actor.user_id, change, display_name=actor.display_name,
                               after_save=lambda rec, attempt: ctx.grades.submitted(rec, attempt))
@@ -155,7 +157,9 @@ def profile(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, An
 
 @command("log", kinds=BOTH, read_only=True)
 def log(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    return {"entries": reflection.learning_log(ctx, actor.user_id)}
+    records = ctx.store.records_for_learner(actor.user_id, ctx.course_key)
+    return {"entries": reflection.learning_log(ctx, actor.user_id, records),
+            "calibration": calibration.course_calibration(records, ctx.activity_key, ctx.activity)}
 
 
 @command("my_data", kinds=BOTH)

@@ -103,10 +103,16 @@ def profile_view(profile: dict[str, Any] | None) -> dict[str, Any]:
     return view
 
 
-def learning_log(ctx: Context, learner_id: str) -> list[dict[str, Any]]:
-    """The learner's reflections and choice/outcome events across the course, in time order."""
+def learning_log(ctx: Context, learner_id: str,
+                 records: list[LearnerRecord] | None = None) -> list[dict[str, Any]]:
+    """The learner's reflections and choice/outcome events across the course, in time order.
+
+    ``records`` are the learner's records in this course when the caller has loaded them already.
+    """
     entries: list[dict[str, Any]] = []
-    for record in ctx.store.records_for_learner(learner_id, ctx.course_key):
+    if records is None:
+        records = ctx.store.records_for_learner(learner_id, ctx.course_key)
+    for record in records:
         entries.extend({"kind": "event", **event} for event in record.events)
     for entry in ctx.store.list_reflections(ctx.course_key, learner_id):
         entries.append({"kind": "reflection", "type": f"reflection_{entry['phase']}", "at": entry["at"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from . import deadlines, quota, workflow
+from . import calibration, deadlines, quota, workflow
 from .activity import LEVELS, PHASES, Activity
 from .analytics import status_counts
 from .context import Actor, Context
@@ -147,6 +147,7 @@ def queue_item(ctx: Context, record: LearnerRecord) -> dict[str, Any]:
         "revisions_left": workflow.revisions_left(ctx.activity, record),
         "shared_reflections": reflections,
         "shared_profile": profile,
+        "calibration": calibration.record_calibration(record, ctx.activity),
     }
 
 

@@ -3,6 +3,7 @@
 
 import { bidi, clear, formatDate, h, section } from '../dom.js';
 import { decisionLabel, phaseLabel, statusLabel } from '../labels.js';
+import { judgementView } from './calibration.js';
 
 export function renderLog(ctx) {
   const { t } = ctx;
@@ -18,7 +19,7 @@ export function renderLog(ctx) {
     }
     const result = await ctx.run(button, () => ctx.transport.call('log', {}));
     if (!result) return;
-    clear(out).appendChild(entriesView(ctx, result.entries || []));
+    clear(out).append(judgementView(ctx, result.calibration), entriesView(ctx, result.entries || []));
     button.setAttribute('aria-expanded', 'true');
     button.textContent = t('Hide my learning log');
     ctx.announce(t('Learning log loaded: %(count)s entries.', { count: (result.entries || []).length }));

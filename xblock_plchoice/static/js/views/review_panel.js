@@ -5,6 +5,7 @@
 import { field, h, uid } from '../dom.js';
 import { LEVELS, levelLabel, phaseLabel } from '../labels.js';
 import { attemptView, evidenceView } from './attempts.js';
+import { reviewCalibration } from './calibration.js';
 
 export function renderReviewPanel(ctx, item, { onDone }) {
   const { t } = ctx;
@@ -34,6 +35,7 @@ export function renderReviewPanel(ctx, item, { onDone }) {
       h('summary', null, t('Earlier attempts (%(count)s)', { count: attempts.length - 1 })),
       attempts.slice(0, -1).reverse().map((a) => attemptView(ctx, a, criteria, { level: 5 }))));
   }
+  panel.appendChild(reviewCalibration(ctx, item.calibration));
   panel.appendChild(sharedView(ctx, item));
   setTimeout(() => ctx.focus(panel.querySelector('h4')), 0);
   return panel;
