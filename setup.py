@@ -30,6 +30,7 @@ TEST_REQUIRES = [
     "lti1p3platform==0.1.8", "setuptools<81", "babel>=2.14", "build", "psutil",
     "moto[server]>=5",  # a real S3 API server on loopback for the blob store tests
     "flask-caching",  # the pylti1p3 example tool the LTI benchmark compares against uses it
+    "edx-event-routing-backends",  # the xAPI transformers of our edx.plchoice.* events run on the real package
 ]
 
 setup(

@@ -10,8 +10,8 @@ import itertools
 from collections.abc import Iterator
 from typing import IO, Any
 
+from . import events, privacy, quota, reflection, views, workflow
 from . import payload as read
-from . import privacy, quota, reflection, views, workflow
 from .context import Actor, Context
 from .errors import FileTooLarge, IllegalTransition, UnsupportedFile, ValidationError
 from .evidence import classify_upload, human_size, normalize_evidence, public_file, read_limited, safe_filename
@@ -140,6 +140,7 @@ def reflect(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, An
     with ctx.store.atomic():
         ctx.store.add_reflection(entry)
         ctx.store.bump_counters(ctx.activity_key, privacy.reflection_counters(entry))
+        ctx.events.emit(events.reflected(entry))
     return _state(actor, ctx)
 
 
