@@ -27,6 +27,7 @@ from ..core.errors import (
     PLChoiceError,
     ValidationError,
 )
+from ..core.events import ListEventSink
 from ..core.evidence import human_size
 from ..core.i18n import gettext_noop as _
 from ..core.json_body import MAX_JSON_BYTES, parse_object
@@ -34,6 +35,7 @@ from ..core.protocol import COMMANDS, dispatch, export_csv, open_file, upload_fi
 from ..core.store import MemoryStore
 from .i18n import BlockTranslator
 from .staff import current_actor, is_staff
+from .tracking import publish_all
 
 #: Multipart framing allowance on top of the file itself before we refuse without reading.
 MULTIPART_SLACK = 64 * 1024
@@ -101,7 +103,9 @@ class CommandHandlersMixin:
     def run_command(self, name: str, payload: dict[str, Any]) -> dict[str, Any]:
         actor = self.require_actor()
         ctx = self.build_context(actor)
+        ctx.events = ListEventSink()
         result = dispatch(name, actor, payload, ctx)
+        publish_all(self, ctx.events)  # only after the change is saved: a refusal publishes nothing
         self.after_command(name, actor, result)
         return result
 

@@ -129,7 +129,8 @@ def changes(before: LearnerRecord | None, after: LearnerRecord) -> list[Event]:
     mine_before = ((before.draft or {}).get("self_assessment") if before is not None else None) or {}
     mine = (after.draft or {}).get("self_assessment") or {}
     if mine and mine.get("at") != mine_before.get("at"):
-        out.append(_event(after, "self_assessed", after.learner_id, mine["at"], "self:" + mine["at"],
+        title = next((e.get("activity_title", "") for e in reversed(after.events)), "")
+        out.append(_event(after, "self_assessed", after.learner_id, mine["at"], "self:" + mine["at"], title=title,
                           ratings=dict(mine.get("ratings") or {}), option_id=after.option_id,
                           has_comment=bool((mine.get("comment") or "").strip())))
     return out
