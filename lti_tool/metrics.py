@@ -46,6 +46,8 @@ API_SECONDS = Histogram("plchoice_api_request_seconds",
                         ["command", "status"], buckets=API_BUCKETS)
 ROSTER_FETCHES = Counter("plchoice_nrps_roster_fetches", "Course roster (NRPS) fetches from the platform, "
                          "by outcome; cached rosters are not counted.", ["outcome"])
+XAPI_DELIVERIES = Counter("plchoice_xapi_deliveries", "xAPI statement delivery tries to the LRS, by outcome "
+                          "(delivered, retry, dead).", ["outcome"])
 
 
 def launch_succeeded(message_type: Any) -> None:
@@ -66,6 +68,11 @@ def observe_api(command: str, seconds: float, status: int) -> None:
 def roster_fetch(ok: bool) -> None:
     """One roster fetch that went to the platform: succeeded, or ended in ``NrpsUnavailable``."""
     ROSTER_FETCHES.labels(outcome="ok" if ok else "failed").inc()
+
+
+def xapi_delivery(outcome: str) -> None:
+    """One try to deliver an xAPI statement: ``delivered`` (incl. 409 already stored), ``retry`` or ``dead``."""
+    XAPI_DELIVERIES.labels(outcome=outcome if outcome in ("delivered", "retry", "dead") else "other").inc()
 
 
 class OutboxCollector:

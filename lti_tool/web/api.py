@@ -21,6 +21,7 @@ from lti_tool.db.session import reader
 from lti_tool.db.store import SqlStore
 from lti_tool.lti.launch_context import LaunchContext
 from lti_tool.lti.roster import queue_roster
+from lti_tool.lti.xapi_delivery import LrsSettings, OutboxEventSink
 from lti_tool.services import services
 from xblock_plchoice.core.activity import parse_activity
 from xblock_plchoice.core.context import Actor, Context, GradeSink, Limits, NullGradeSink
@@ -44,6 +45,12 @@ def grade_sink_for(session: Session, launch_context: LaunchContext) -> GradeSink
             raise
         return NullGradeSink()
     return ags.OutboxGradeSink(session, launch_context)
+
+
+def event_sink_for(session: Session, launch_context: LaunchContext) -> OutboxEventSink:
+    """xAPI statements into the outbox, for the LRS of ``PLCHOICE_XAPI_ENDPOINT`` (none when it is unset)."""
+    settings = services().settings
+    return OutboxEventSink(session, launch_context, LrsSettings.from_settings(settings), settings.base_url)
 
 
 def file_url_for(launch_id: str, file_id: str) -> str:
@@ -89,7 +96,8 @@ def build(launch: LaunchContext, *, read_only: bool = False) -> tuple[Actor, Con
     actor = Actor(user_id=launch.user_id, role=launch.role, display_name=launch.display_name)
     ctx = Context(activity=parse_activity(row.definition_json), activity_key=launch.activity_key,
                   course_key=launch.course_key, store=SqlStore(session), blobs=services().blobs,
-                  grades=grade_sink_for(session, launch), limits=limits_for(),
+                  grades=grade_sink_for(session, launch), events=event_sink_for(session, launch),
+                  limits=limits_for(),
                   file_url=lambda file_id: file_url_for(launch.launch_id, file_id),
                   export_url=lambda: export_url_for(launch.launch_id))
     return actor, ctx
