@@ -104,6 +104,8 @@ class Context:
     file_url: Callable[[str], str] = lambda file_id: f"files/{file_id}"
     #: The staff CSV link, when the home's links expire (LTI); staff state views then carry a fresh one.
     export_url: Callable[[], str] | None = None
+    #: The learner's portfolio links (``"zip"`` or ``"conference"``) in this home (:mod:`.portfolio`).
+    portfolio_url: Callable[[str], str] | None = None
 
     def now(self) -> datetime:
         return self.clock()

@@ -22,6 +22,7 @@ from .store import LearnerRecord
 BOTH = ("choice", "reflection")
 UPLOAD_KINDS = ("file", "audio", "video")
 SNIFF_BYTES = 4096
+PORTFOLIO_FILENAME = "plchoice-portfolio.zip"
 
 
 def _state(actor: Actor, ctx: Context, record: LearnerRecord | None = None) -> dict[str, Any]:
@@ -161,8 +162,13 @@ def log(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
 
 @command("my_data", kinds=BOTH)
 def my_data(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    action = read.choice(payload, "action", ("export", "delete"))
+    action = read.choice(payload, "action", ("export", "delete", "portfolio"))
     if action == "export":
         return privacy.export_my_data(actor, ctx)
+    if action == "portfolio":  # links: the zip and the conference view are downloads, not JSON
+        if ctx.portfolio_url is None:
+            raise IllegalTransition(_("Portfolios cannot be downloaded here."))
+        return {"portfolio": {"zip_url": ctx.portfolio_url("zip"), "conference_url": ctx.portfolio_url("conference"),
+                              "filename": PORTFOLIO_FILENAME}}
     with ctx.store.atomic():
         return {"deleted": privacy.delete_my_data(actor, ctx)}

@@ -179,6 +179,21 @@ def export_csv(actor: Actor, ctx: Context) -> Iterator[str]:
     return csv_chunks(ctx)
 
 
+def portfolio_download(actor: Actor, ctx: Context, part: str, gettext: Callable[[str], str],
+                       language: str) -> tuple[str, IO[bytes] | str]:
+    """The actor's own portfolio: ``("zip", file)`` or ``("conference", html)`` (see :mod:`.portfolio`).
+
+    Anyone signed in gets their own (a learner's id comes from the actor, never from the request).
+    """
+    from .portfolio import conference_page, portfolio_zip
+
+    if part == "conference":
+        return part, conference_page(actor, ctx, gettext, language)
+    if part != "zip":
+        raise NotFound(_("There is no such part of a portfolio."))
+    return part, portfolio_zip(actor, ctx, gettext, language)
+
+
 # The command modules register themselves with @command; importing them last
 # (after everything they use from here exists) fills COMMANDS for every importer.
 from . import learner_commands, staff_commands  # noqa: E402, F401, I001
