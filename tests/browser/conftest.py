@@ -73,7 +73,9 @@ class Workbench:
             if self.process.poll() is not None:
                 raise RuntimeError(f"workbench exited early; see {self.var_dir / 'server.log'}")
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as response:
+                # One patient first request: the workbench fills its scenario list on the first request, not
+                # thread-safely, so a retry while a slow first one is still loading wipes half of the list.
+                with urllib.request.urlopen(self.url + "/", timeout=60) as response:
                     if response.status == 200:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):

@@ -189,11 +189,13 @@ class Portfolio:
             out.append((entry["at"], f"<h3>{esc(phase)}</h3><p class=\"muted\">{esc(shared)}</p>{answers}"))
         return sorted(out, key=lambda pair: pair[0])
 
-    def _heading(self, title: str) -> str:
+    def _heading(self, title: str, nav: bool = True) -> str:
         t = self.t
-        return (f"<h1>{esc(title)}</h1><p class=\"muted\">{esc(t(_('Course')))}: {esc(self.ctx.course_key)} · "
-                f"{esc(t(_('Saved')))}: {esc(self.export['exported_at'][:16].replace('T', ' '))}</p>"
-                f'<nav><a href="index.html">{esc(t(_("My portfolio")))}</a>'
+        heading = (f"<h1>{esc(title)}</h1><p class=\"muted\">{esc(t(_('Course')))}: {esc(self.ctx.course_key)} · "
+                   f"{esc(t(_('Saved')))}: {esc(self.export['exported_at'][:16].replace('T', ' '))}</p>")
+        if not nav:  # the conference page on its own (served to print): the zip's other pages are not beside it
+            return heading
+        return (heading + f'<nav><a href="index.html">{esc(t(_("My portfolio")))}</a>'
                 f'<a href="conference.html">{esc(t(_("Conference view")))}</a>'
                 f'<a href="my-data.json">{esc(t(_("All my data (JSON)")))}</a></nav>')
 
@@ -209,7 +211,7 @@ class Portfolio:
             sections.append(f"<p>{esc(t(EMPTY))}</p>")
         return _page(t(_("My portfolio")), self._heading(t(_("My portfolio"))) + "".join(sections), self.language)
 
-    def conference_html(self) -> str:
+    def conference_html(self, nav: bool = True) -> str:
         """What I chose, what I made, what I learned, what next: one block per activity, for print."""
         t = self.t
         blocks = []
@@ -226,7 +228,7 @@ class Portfolio:
             if review:
                 learned = (f"<p>{esc(t(_('Feedback')))}: <strong>{esc(t(DECISION_LABELS.get(review['decision'], '')))}"
                            f"</strong></p>{self._text(review.get('feedback'))}") + learned
-            next_step = self._text(latest.get("next"))
+            next_step = self._text(latest.get("next")) or f'<p class="muted">{esc(t(_("Not written yet")))}</p>'
             made = f"<ul>{made}</ul>" if made else f"<p>{esc(t(_('Nothing handed in yet')))}</p>"
             learned = learned or f'<p class="muted">{esc(t(_("Not written yet")))}</p>'
             blocks.append(
@@ -239,7 +241,8 @@ class Portfolio:
                 f'<div class="lines"></div><div class="lines"></div></section>')
         if not blocks:
             blocks.append(f"<p>{esc(t(EMPTY))}</p>")
-        return _page(t(_("Conference view")), self._heading(t(_("Conference view"))) + "".join(blocks), self.language)
+        return _page(t(_("Conference view")), self._heading(t(_("Conference view")), nav) + "".join(blocks),
+                     self.language)
 
     def _summary(self, evidence: dict[str, Any]) -> str:
         text = (evidence.get("text") or "").strip()
@@ -281,4 +284,4 @@ def portfolio_zip(actor: Actor, ctx: Context, gettext: Gettext, language: str) -
 
 def conference_page(actor: Actor, ctx: Context, gettext: Gettext, language: str) -> str:
     """The conference view alone, as one self-contained page (the front end opens it to print)."""
-    return Portfolio(actor, ctx, gettext, language).conference_html()
+    return Portfolio(actor, ctx, gettext, language).conference_html(nav=False)
