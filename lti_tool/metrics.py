@@ -97,10 +97,11 @@ class OutboxCollector:
             return
         found = {status: (count, oldest) for status, count, oldest in rows}
         pending, oldest = found.get(PENDING, (0, None))
-        yield _gauge("plchoice_outbox_pending_messages", "AGS grade messages waiting for delivery.", pending)
+        yield _gauge("plchoice_outbox_pending_messages",
+                     "Outbox messages (AGS grades and xAPI statements) waiting for delivery.", pending)
         yield _gauge("plchoice_outbox_oldest_pending_age_seconds",
-                     "Age of the oldest AGS message still waiting (0 when none waits).", _age_seconds(oldest))
-        yield _gauge("plchoice_outbox_dead_messages", "AGS messages the platform refused for good "
+                     "Age of the oldest outbox message still waiting (0 when none waits).", _age_seconds(oldest))
+        yield _gauge("plchoice_outbox_dead_messages", "Outbox messages the platform or the LRS refused for good "
                      "(see `plchoice-lti outbox status`).", found.get(DEAD, (0, None))[0])
 
 

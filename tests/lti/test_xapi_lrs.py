@@ -7,9 +7,11 @@ killed and restarted during the outage, and afterwards every statement is in the
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
+import requests
 from sqlalchemy import select
 
 from lti_tool.db.outbox_models import GradeOutbox
@@ -85,6 +87,10 @@ def test_statements_reach_the_lrs_once_through_an_outage_and_a_restart(lms, tool
         assert statement["actor"]["account"]["homePage"].rstrip("/") == issuer.rstrip("/")
     dumped = json.dumps(statements)
     assert "@" not in dumped.replace("plchoice-tool@example.org", "")  # no email, only the LRS's own authority
+    # the restarted tool counted its deliveries (loopback scrapes need no token)
+    scrape = requests.get(server.url + "/metrics", timeout=10).text
+    delivered = re.search(r'plchoice_xapi_deliveries_total\{outcome="delivered"\} ([0-9.]+)', scrape)
+    assert delivered and float(delivered.group(1)) >= 5, scrape[-2000:]
     shared = next(s for s in statements if s["verb"]["id"] == xapi.VERBS["shared"])
     assert shared["result"]["response"] == "Drawing it first"
 
