@@ -111,3 +111,38 @@ def test_a_statement_sent_again_is_stored_once_and_a_conflict_counts_as_delivere
     assert [s["id"] for s in ralph.statements()] == [statement["id"]]
     wrong = deliver(statement, lrs.statements_url, LrsSettings(ralph.endpoint, ralph.username, "wrong"), 10)
     assert (wrong.result, wrong.status) == ("retry", 401)  # an operator can fix credentials: nothing is lost
+
+
+def test_without_an_endpoint_nothing_is_queued_and_a_replayed_change_is_queued_once(tmp_path):
+    from types import SimpleNamespace
+
+    from lti_tool.db.models import Base
+    from lti_tool.db.session import make_engine, make_sessionmaker
+    from lti_tool.lti.xapi_delivery import OutboxEventSink
+    from xblock_plchoice.core import events
+    from xblock_plchoice.core.store import LearnerRecord
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'outbox.sqlite3'}")
+    Base.metadata.create_all(engine)
+    sessions = make_sessionmaker(engine)
+    launch = SimpleNamespace(issuer="https://lms.example", client_id="client", deployment_id="dep")
+    record = LearnerRecord(activity_key="act", course_key="course", learner_id="sub-1")
+    event = events.replied(record, 1, "r1", "sub-1", "Thanks", "2026-03-01T09:00:00+00:00")
+
+    def emit(lrs):
+        with sessions.begin() as session:
+            OutboxEventSink(session, launch, lrs, "https://tool.example").emit(event)
+
+    def rows():
+        with sessions() as session:
+            return list(session.scalars(select(GradeOutbox)))
+
+    emit(LrsSettings())
+    assert rows() == []
+    configured = LrsSettings("https://lrs.example/xAPI/", "u", "p")
+    emit(configured)
+    emit(configured)  # the same change seen again (a retried request)
+    [row] = rows()
+    assert (row.kind, row.status, row.lineitem_url) == ("xapi", "pending", "https://lrs.example/xAPI/statements")
+    assert row.payload["id"] == event.id and row.payload["actor"]["account"] == {"homePage": "https://lms.example",
+                                                                                "name": "sub-1"}
