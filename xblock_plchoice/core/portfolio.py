@@ -191,7 +191,8 @@ class Portfolio:
 
     def _heading(self, title: str, nav: bool = True) -> str:
         t = self.t
-        heading = (f"<h1>{esc(title)}</h1><p class=\"muted\">{esc(t(_('Course')))}: {esc(self.ctx.course_key)} · "
+        # The course key is an internal id (an issuer and a context id in LTI): not something to print.
+        heading = (f"<h1>{esc(title)}</h1><p class=\"muted\">"
                    f"{esc(t(_('Saved')))}: {esc(self.export['exported_at'][:16].replace('T', ' '))}</p>")
         if not nav:  # the conference page on its own (served to print): the zip's other pages are not beside it
             return heading
