@@ -166,3 +166,30 @@ def test_a_failed_change_emits_nothing():
     with pytest.raises(RuntimeError):
         dispatch("submit", ALICE, {"text": "x"}, ctx)
     assert ctx.store.get_record("act-1", "alice").attempts == []  # the event and its change commit together
+
+
+def test_the_published_profile_lists_every_verb_and_extension_the_mapping_uses():
+    from pathlib import Path
+
+    profile = (Path(__file__).resolve().parents[2] / "docs" / "XAPI.md").read_text(encoding="utf-8")
+    ctx = _ctx()
+    _loop(ctx)
+    dispatch("reflect", ALICE, {"phase": "after", "answers": {"worked": "x"}, "share_with_staff": True}, ctx)
+    used = set()
+    for event in ctx.events.events:
+        statement = xapi.statement(event, HOME)
+        for part in (statement.get("result", {}), statement["context"]):
+            used |= set(part.get("extensions", {}))
+    known = {xapi.extension(name) for name in xapi.EXTENSION_NAMES}
+    assert used <= known, used - known
+    for name in xapi.EXTENSION_NAMES:
+        assert f"`{name}`" in profile, name
+    for iri in (*xapi.VERBS.values(), *xapi.ACTIVITY_TYPES.values()):
+        assert iri in profile, iri
+    for name in ev.KINDS.values():
+        assert name in profile, name
+
+
+def test_fields_that_name_no_kind_are_refused_with_the_known_kinds():
+    with pytest.raises(ev.UnknownEventKind, match="option_chosen"):
+        ev.Event.from_fields({"kind": "<script>"})

@@ -14,6 +14,7 @@ LMS root URL as ``homePage``.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -32,8 +33,6 @@ class PLChoiceTransformer(XApiTransformer):
     def plchoice_event(self) -> Event:
         data = self.get_data("data") or self.get_data("event") or {}
         if isinstance(data, str):  # some tracking backends serialise ``event`` as a JSON string
-            import json
-
             data = json.loads(data)
         return Event.from_fields(data)
 

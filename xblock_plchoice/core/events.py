@@ -44,6 +44,13 @@ KINDS: dict[str, str] = {
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/plchoice/xapi")
 
 
+class UnknownEventKind(ValueError):
+    """A tracking event's fields name no PL Choice event kind (not ours, or from a newer version)."""
+
+    def __init__(self, kind: Any) -> None:
+        super().__init__(f"Not a PL Choice event kind: {str(kind)[:40]!r}; known kinds: {', '.join(KINDS)}.")
+
+
 @dataclass(frozen=True)
 class Event:
     """One thing that happened to one learner's work in one activity.
@@ -86,7 +93,7 @@ class Event:
         """The event back from :meth:`fields` (what an event-routing transformer receives)."""
         base = ("kind", "actor_id", "learner_id", "course_key", "activity_key", "activity_title", "at", "identity")
         if fields.get("kind") not in KINDS:
-            raise ValueError(f"Not a PL Choice event kind: {fields.get('kind')!r}")
+            raise UnknownEventKind(fields.get("kind"))
         data = {k: v for k, v in fields.items() if k not in (*base, "event_id")}
         return cls(**{k: str(fields.get(k) or "") for k in base}, data=data)
 
