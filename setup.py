@@ -31,6 +31,7 @@ TEST_REQUIRES = [
     "moto[server]>=5",  # a real S3 API server on loopback for the blob store tests
     "flask-caching",  # the pylti1p3 example tool the LTI benchmark compares against uses it
     "edx-completion>=5.0",  # the LMS's completion service and BlockCompletion table, in the workbench
+    "edx-event-routing-backends",  # the xAPI transformers of our edx.plchoice.* events run on the real package
 ]
 
 setup(

@@ -61,6 +61,11 @@ class Settings:
     outbox_poll: float = 5.0  # how often an idle worker looks for due messages
     outbox_max_tries: int = 60  # then the message is dead (visible in `plchoice-lti outbox status`)
     ags_timeout: float = 10.0  # seconds to wait for the platform's answer to one score
+    # xAPI (lti_tool.lti.xapi_delivery): statements go to this LRS endpoint (e.g. https://lrs.example/xAPI/)
+    # through the outbox, with HTTP Basic credentials. Empty endpoint: no statements are queued.
+    xapi_endpoint: str = ""
+    xapi_username: str = ""
+    xapi_password: str = ""
     # Seconds one call to a platform (key set, token, roster page, registration) may take in all.
     outbound_timeout: float = 10.0
     # Operations (lti_tool.web.ops, lti_tool.logging_setup): see the README's "Running in production".

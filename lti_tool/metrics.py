@@ -46,6 +46,8 @@ API_SECONDS = Histogram("plchoice_api_request_seconds",
                         ["command", "status"], buckets=API_BUCKETS)
 ROSTER_FETCHES = Counter("plchoice_nrps_roster_fetches", "Course roster (NRPS) fetches from the platform, "
                          "by outcome; cached rosters are not counted.", ["outcome"])
+XAPI_DELIVERIES = Counter("plchoice_xapi_deliveries", "xAPI statement delivery tries to the LRS, by outcome "
+                          "(delivered, retry, dead).", ["outcome"])
 
 
 def launch_succeeded(message_type: Any) -> None:
@@ -66,6 +68,11 @@ def observe_api(command: str, seconds: float, status: int) -> None:
 def roster_fetch(ok: bool) -> None:
     """One roster fetch that went to the platform: succeeded, or ended in ``NrpsUnavailable``."""
     ROSTER_FETCHES.labels(outcome="ok" if ok else "failed").inc()
+
+
+def xapi_delivery(outcome: str) -> None:
+    """One try to deliver an xAPI statement: ``delivered`` (incl. 409 already stored), ``retry`` or ``dead``."""
+    XAPI_DELIVERIES.labels(outcome=outcome if outcome in ("delivered", "retry", "dead") else "other").inc()
 
 
 class OutboxCollector:
@@ -90,10 +97,11 @@ class OutboxCollector:
             return
         found = {status: (count, oldest) for status, count, oldest in rows}
         pending, oldest = found.get(PENDING, (0, None))
-        yield _gauge("plchoice_outbox_pending_messages", "AGS grade messages waiting for delivery.", pending)
+        yield _gauge("plchoice_outbox_pending_messages",
+                     "Outbox messages (AGS grades and xAPI statements) waiting for delivery.", pending)
         yield _gauge("plchoice_outbox_oldest_pending_age_seconds",
-                     "Age of the oldest AGS message still waiting (0 when none waits).", _age_seconds(oldest))
-        yield _gauge("plchoice_outbox_dead_messages", "AGS messages the platform refused for good "
+                     "Age of the oldest outbox message still waiting (0 when none waits).", _age_seconds(oldest))
+        yield _gauge("plchoice_outbox_dead_messages", "Outbox messages the platform or the LRS refused for good "
                      "(see `plchoice-lti outbox status`).", found.get(DEAD, (0, None))[0])
 
 

@@ -39,6 +39,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from lti_tool import metrics
 from lti_tool.config import Settings, load_settings
 from lti_tool.db.models import Registration
 from lti_tool.db.outbox_models import DEAD, DELIVERED, PENDING, GradeOutbox
@@ -50,6 +51,8 @@ from .outbound import OutboundError, OutboundResponse, request
 from .service_tokens import SCORE_SCOPE, TOKENS, ServiceTokenError, TokenCache, TokenTarget
 from .wake import OUTBOX as _wake
 from .wake import wake_outbox as wake  # noqa: F401 - the public name callers and tests use
+from .xapi_delivery import XAPI_KIND, LrsSettings
+from .xapi_delivery import deliver as deliver_statement
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +70,14 @@ class OutboxSettings:
     poll_seconds: float = 5.0
     max_tries: int = 60
     batch: int = 50
+    lrs: LrsSettings = field(default_factory=LrsSettings)  # credentials for the xAPI rows (:mod:`.xapi_delivery`)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OutboxSettings:
         return cls(backoff_base=settings.outbox_backoff_base, backoff_max=settings.outbox_backoff_max,
                    lease_seconds=settings.outbox_lease, http_timeout=settings.ags_timeout,
-                   poll_seconds=settings.outbox_poll, max_tries=settings.outbox_max_tries)
+                   poll_seconds=settings.outbox_poll, max_tries=settings.outbox_max_tries,
+                   lrs=LrsSettings.from_settings(settings))
 
     @classmethod
     def from_env(cls) -> OutboxSettings:
@@ -157,6 +162,10 @@ class Outbox:
     def _deliver(self, row_id: int, was_ambiguous: bool, report: Report) -> None:
         with self.readers() as session:  # read what we need, then close: no transaction spans the HTTP calls
             row = session.get(GradeOutbox, row_id)
+            if row.kind == XAPI_KIND:
+                statement, url, tries = dict(row.payload), row.lineitem_url, row.tries
+                self._deliver_statement(row_id, statement, url, was_ambiguous, report, tries)
+                return
             registration = session.scalars(select(Registration).where(
                 Registration.issuer == row.issuer, Registration.client_id == row.client_id)).first()
             payload, key, url, tries = dict(row.payload), row.idempotency_key, scores_url(row.lineitem_url), row.tries
@@ -184,6 +193,14 @@ class Outbox:
                          f"Score call failed: {exc.kind}.", report, tries)
             return
         self._classify(row_id, response, was_ambiguous, target, report, tries)
+
+    def _deliver_statement(self, row_id: int, statement: dict[str, Any], url: str, was_ambiguous: bool,
+                           report: Report, tries: int) -> None:
+        """An xAPI row: PUT to the LRS (no token, HTTP Basic); 409 means stored already."""
+        outcome = deliver_statement(statement, url, self.settings.lrs, self.settings.http_timeout)
+        metrics.xapi_delivery(outcome.result)
+        self._finish(row_id, outcome.result, was_ambiguous or outcome.sent, outcome.status, outcome.error, report,
+                     tries)
 
     def _classify(self, row_id: int, response: OutboundResponse, was_ambiguous: bool, target: TokenTarget,
                   report: Report, tries: int) -> None:

@@ -21,18 +21,30 @@ from lti_tool.db.session import reader
 from lti_tool.db.store import SqlStore
 from lti_tool.lti.launch_context import LaunchContext
 from lti_tool.lti.roster import queue_roster
+from lti_tool.lti.xapi_delivery import LrsSettings, OutboxEventSink
 from lti_tool.services import services
 from xblock_plchoice.core.activity import parse_activity
 from xblock_plchoice.core.context import Actor, Context, GradeSink, Limits, NullGradeSink
 from xblock_plchoice.core.errors import MalformedPayload, NotFound, PLChoiceError
 from xblock_plchoice.core.i18n import gettext_noop as _
-from xblock_plchoice.core.protocol import dispatch, export_csv, is_read_only, open_file, readable_file_meta, upload_file
+from xblock_plchoice.core.learner_commands import PORTFOLIO_FILENAME
+from xblock_plchoice.core.portfolio import CSP as PORTFOLIO_CSP
+from xblock_plchoice.core.protocol import (
+    dispatch,
+    export_csv,
+    is_read_only,
+    open_file,
+    portfolio_download,
+    readable_file_meta,
+    upload_file,
+)
 
 from .i18n import gettext_for
 from .json_request import json_object
 from .security import EXPORT_RESOURCE, file_resource, require_csrf, require_download, signed_query
 
 bp = Blueprint("plchoice_api", __name__, url_prefix="/api")
+PORTFOLIO_RESOURCE = "portfolio:"  # + the part: a zip link opens no conference page, and neither opens a file
 
 
 def grade_sink_for(session: Session, launch_context: LaunchContext) -> GradeSink:
@@ -46,6 +58,12 @@ def grade_sink_for(session: Session, launch_context: LaunchContext) -> GradeSink
     return ags.OutboxGradeSink(session, launch_context)
 
 
+def event_sink_for(session: Session, launch_context: LaunchContext) -> OutboxEventSink:
+    """xAPI statements into the outbox, for the LRS of ``PLCHOICE_XAPI_ENDPOINT`` (none when it is unset)."""
+    settings = services().settings
+    return OutboxEventSink(session, launch_context, LrsSettings.from_settings(settings), settings.base_url)
+
+
 def file_url_for(launch_id: str, file_id: str) -> str:
     """A link that opens this one file, for this launch, for up to an hour (see :mod:`.security`)."""
     return (f"{services().settings.base_url.rstrip('/')}/api/files/{quote(file_id, safe='')}"
@@ -55,6 +73,12 @@ def file_url_for(launch_id: str, file_id: str) -> str:
 def export_url_for(launch_id: str) -> str:
     """A link that opens only the CSV export, for this launch, for up to an hour."""
     return f"{services().settings.base_url.rstrip('/')}/api/export?{signed_query(launch_id, EXPORT_RESOURCE)}"
+
+
+def portfolio_url_for(launch_id: str, part: str) -> str:
+    """A link to this launch's learner's own portfolio (``zip`` or ``conference``), for up to an hour."""
+    return (f"{services().settings.base_url.rstrip('/')}/api/portfolio?part={quote(part, safe='')}"
+            f"&{signed_query(launch_id, PORTFOLIO_RESOURCE + part)}")
 
 
 def limits_for() -> Limits:
@@ -89,9 +113,11 @@ def build(launch: LaunchContext, *, read_only: bool = False) -> tuple[Actor, Con
     actor = Actor(user_id=launch.user_id, role=launch.role, display_name=launch.display_name)
     ctx = Context(activity=parse_activity(row.definition_json), activity_key=launch.activity_key,
                   course_key=launch.course_key, store=SqlStore(session), blobs=services().blobs,
-                  grades=grade_sink_for(session, launch), limits=limits_for(),
+                  grades=grade_sink_for(session, launch), events=event_sink_for(session, launch),
+                  limits=limits_for(),
                   file_url=lambda file_id: file_url_for(launch.launch_id, file_id),
-                  export_url=lambda: export_url_for(launch.launch_id))
+                  export_url=lambda: export_url_for(launch.launch_id),
+                  portfolio_url=lambda part: portfolio_url_for(launch.launch_id, part))
     return actor, ctx
 
 
@@ -177,6 +203,32 @@ def export() -> Any:
 
     response = Response(stream_with_context(body()), mimetype="text/csv")
     response.headers["Content-Disposition"] = "attachment; filename=plchoice-export.csv"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/portfolio")
+def portfolio() -> Any:
+    """The signed-link download of one's own portfolio: the zip, or the printable conference page."""
+    part = request.args.get("part", "zip")
+    launch = require_download(PORTFOLIO_RESOURCE + part[:20])
+    try:
+        actor, ctx = build(launch, read_only=True)
+        part, body = portfolio_download(actor, ctx, part, gettext_for(launch.locale), launch.locale)
+    except PLChoiceError as error:
+        return _json_error(error, launch)
+    if part == "conference":
+        response = Response(body, mimetype="text/html")
+        response.headers["Content-Security-Policy"] = PORTFOLIO_CSP
+    else:
+        def chunks() -> Iterator[bytes]:
+            with body:
+                while block := body.read(64 * 1024):
+                    yield block
+
+        response = Response(chunks(), mimetype="application/zip")
+        response.headers["Content-Disposition"] = f"attachment; filename={PORTFOLIO_FILENAME}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -35,3 +35,8 @@ class PLChoiceConfig(AppConfig):
 
         retirement.connect()
         grading.connect()
+        from django.apps import apps
+
+        # xAPI for sites with event routing (edx-event-routing-backends installed as an app)
+        if apps.is_installed("event_routing_backends"):
+            from . import xapi_transformers  # noqa: F401  (registers the transformers)

@@ -27,14 +27,18 @@ from ..core.errors import (
     PLChoiceError,
     ValidationError,
 )
+from ..core.events import ListEventSink
 from ..core.evidence import human_size
 from ..core.i18n import gettext_noop as _
 from ..core.json_body import MAX_JSON_BYTES, parse_object
-from ..core.protocol import COMMANDS, dispatch, export_csv, open_file, upload_file
+from ..core.learner_commands import PORTFOLIO_FILENAME
+from ..core.portfolio import CSP as PORTFOLIO_CSP
+from ..core.protocol import COMMANDS, dispatch, export_csv, open_file, portfolio_download, upload_file
 from ..core.store import MemoryStore
 from .dates import platform_due
 from .i18n import BlockTranslator
 from .staff import current_actor, is_staff
+from .tracking import publish_all
 
 #: Multipart framing allowance on top of the file itself before we refuse without reading.
 MULTIPART_SLACK = 64 * 1024
@@ -102,7 +106,10 @@ class CommandHandlersMixin:
     def run_command(self, name: str, payload: dict[str, Any]) -> dict[str, Any]:
         actor = self.require_actor()
         ctx = self.build_context(actor)
+        ctx.events = ListEventSink()
+        ctx.portfolio_url = lambda part: self.runtime.handler_url(self, "portfolio", query=f"part={part}")
         result = dispatch(name, actor, payload, ctx)
+        publish_all(self, ctx.events)  # only after the change is saved: a refusal publishes nothing
         self.after_command(name, actor, result)
         return result
 
@@ -176,6 +183,27 @@ class CommandHandlersMixin:
         body = (chunk.encode("utf-8") for chunk in _prepend(first, chunks))
         response = Response(app_iter=body, content_type="text/csv", charset="utf-8")
         response.content_disposition = _disposition("attachment", f"plchoice-{self.scope_ids.block_type}.csv")
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    @XBlock.handler
+    def portfolio(self, request: Any, suffix: str = "") -> Response:
+        """GET ``?part=zip``: the signed-in person's own portfolio zip; ``?part=conference``: its printable page."""
+        try:
+            actor = self.require_actor()
+            translator = BlockTranslator(self)
+            part, body = portfolio_download(actor, self.build_context(actor), request.GET.get("part", "zip"),
+                                            translator.gettext, translator.language)
+        except PLChoiceError as error:
+            return error_response(self, error)
+        if part == "conference":
+            response = Response(body=body.encode("utf-8"), content_type="text/html", charset="utf-8")
+            response.headers["Content-Security-Policy"] = PORTFOLIO_CSP
+        else:
+            response = Response(app_iter=_read_chunks(body), content_type="application/zip",
+                                conditional_response=False)
+            response.content_disposition = _disposition("attachment", PORTFOLIO_FILENAME)
+        response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Cache-Control"] = "private, no-store"
         return response
 

@@ -26,3 +26,24 @@ def plugin_settings(settings: Any) -> None:
         merged = dict(DEFAULT_LIMITS)
         merged.update(xblock_settings.get(bucket, {}))
         xblock_settings[bucket] = merged
+    _allow_xapi_events(settings)
+
+
+def _allow_xapi_events(settings: Any) -> None:
+    """Let edx-event-routing-backends route ``edx.plchoice.*`` to xAPI, whichever plugin's settings ran first.
+
+    Its own ``plugin_settings`` copies the allowed names into the outer whitelist of
+    ``EVENT_TRACKING_BACKENDS["event_transformer"]``, so a name added after it ran goes there too.
+    """
+    from .tracking import event_names
+
+    allowed = getattr(settings, "EVENT_TRACKING_BACKENDS_ALLOWED_XAPI_EVENTS", None)
+    if allowed is None:
+        allowed = []
+        settings.EVENT_TRACKING_BACKENDS_ALLOWED_XAPI_EVENTS = allowed
+    allowed.extend(name for name in event_names() if name not in allowed)
+    backends = getattr(settings, "EVENT_TRACKING_BACKENDS", None) or {}
+    whitelist = (backends.get("event_transformer", {}).get("OPTIONS", {}).get("processors") or [{}])[0] \
+        .get("OPTIONS", {}).get("whitelist")
+    if isinstance(whitelist, set):
+        whitelist.update(event_names())

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from .activity import Activity
+from .events import EventSink, NullEventSink
 from .store import BlobStore, LearnerRecord, Store
 
 ROLES = ("learner", "staff")
@@ -95,6 +96,8 @@ class Context:
     store: Store
     blobs: BlobStore | None = None
     grades: GradeSink = field(default_factory=NullGradeSink)
+    #: Tracking events / xAPI (:mod:`.events`): runtime.publish in the XBlock, the outbox in the LTI tool.
+    events: EventSink = field(default_factory=NullEventSink)
     limits: Limits = field(default_factory=Limits)
     clock: Callable[[], datetime] = _utcnow
     new_id: Callable[[], str] = _new_id
@@ -104,6 +107,8 @@ class Context:
     #: The platform's due date for this learner (Open edX: inherited ``due`` + ``graceperiod``, extensions
     #: applied), or None. ``core.deadlines`` combines it with the activity's own due date.
     platform_due: datetime | None = None
+    #: The learner's portfolio links (``"zip"`` or ``"conference"``) in this home (:mod:`.portfolio`).
+    portfolio_url: Callable[[str], str] | None = None
 
     def now(self) -> datetime:
         return self.clock()

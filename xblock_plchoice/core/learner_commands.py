@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Iterator
 from typing import IO, Any
 
-from . import calibration, privacy, quota, reflection, views, workflow
+from . import calibration, events, privacy, quota, reflection, views, workflow
 from . import payload as read
 from .context import Actor, Context
 from .errors import FileTooLarge, IllegalTransition, UnsupportedFile, ValidationError
@@ -22,6 +22,7 @@ from .store import LearnerRecord
 BOTH = ("choice", "reflection")
 UPLOAD_KINDS = ("file", "audio", "video")
 SNIFF_BYTES = 4096
+PORTFOLIO_FILENAME = "plchoice-portfolio.zip"
 
 
 def _state(actor: Actor, ctx: Context, record: LearnerRecord | None = None) -> dict[str, Any]:
@@ -142,6 +143,7 @@ def reflect(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, An
     with ctx.store.atomic():
         ctx.store.add_reflection(entry)
         ctx.store.bump_counters(ctx.activity_key, privacy.reflection_counters(entry))
+        ctx.events.emit(events.reflected(entry))
     return _state(actor, ctx)
 
 
@@ -164,8 +166,13 @@ def log(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
 
 @command("my_data", kinds=BOTH)
 def my_data(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    action = read.choice(payload, "action", ("export", "delete"))
+    action = read.choice(payload, "action", ("export", "delete", "portfolio"))
     if action == "export":
         return privacy.export_my_data(actor, ctx)
+    if action == "portfolio":  # links: the zip and the conference view are downloads, not JSON
+        if ctx.portfolio_url is None:
+            raise IllegalTransition(_("Portfolios cannot be downloaded here."))
+        return {"portfolio": {"zip_url": ctx.portfolio_url("zip"), "conference_url": ctx.portfolio_url("conference"),
+                              "filename": PORTFOLIO_FILENAME}}
     with ctx.store.atomic():
         return {"deleted": privacy.delete_my_data(actor, ctx)}

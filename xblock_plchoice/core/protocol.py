@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from . import analytics
+from . import analytics, events
 from .context import Actor, Context
 from .errors import IllegalTransition, MalformedPayload, NotFound, PermissionDenied, UnknownCommand
 from .i18n import gettext_noop as _
@@ -80,16 +80,23 @@ def mutate_record[T](ctx: Context, learner_id: str, change: Callable[[LearnerRec
 
     ``change`` raises to refuse (nothing is written); if it leaves the record as
     it was, nothing is written either. ``after_save`` runs in the same
-    transaction (grade hooks: an AGS outbox row commits with its decision).
+    transaction (grade hooks: an AGS outbox row commits with its decision), and so do the
+    change's events (:func:`events.changes`), emitted to ``ctx.events``.
     """
+    def observe(before: LearnerRecord | None, after: LearnerRecord) -> None:
+        for event in events.changes(before, after):
+            ctx.events.emit(event)
+
     return apply_change(ctx.store, ctx.activity_key, ctx.course_key, learner_id, change, ctx.now_iso,
-                        display_name=display_name, must_exist=must_exist, after_save=after_save)
+                        display_name=display_name, must_exist=must_exist, after_save=after_save, observe=observe)
 
 
 def apply_change[T](store: Store, activity_key: str, course_key: str, learner_id: str,
                  change: Callable[[LearnerRecord], T], now_iso: Callable[[], str], *, display_name: str = "",
                  must_exist: bool = False,
-                 after_save: Callable[[LearnerRecord, T], None] | None = None) -> tuple[LearnerRecord, T]:
+                 after_save: Callable[[LearnerRecord, T], None] | None = None,
+                 observe: Callable[[LearnerRecord | None, LearnerRecord], None] | None = None,
+                 ) -> tuple[LearnerRecord, T]:
     """:func:`mutate_record` for callers without a full :class:`Context` (platform signals)."""
     with store.atomic():
         record = store.get_record(activity_key, learner_id)
@@ -114,6 +121,8 @@ def apply_change[T](store: Store, activity_key: str, course_key: str, learner_id
             store.bump_counters(activity_key, counter_delta)
         if after_save is not None:
             after_save(record, result)
+        if observe is not None:
+            observe(before, record)
         return record, result
 
 
@@ -168,6 +177,21 @@ def export_csv(actor: Actor, ctx: Context) -> Iterator[str]:
     if ctx.activity.kind != "choice":
         raise IllegalTransition(_("That is not available in this kind of activity."))
     return csv_chunks(ctx)
+
+
+def portfolio_download(actor: Actor, ctx: Context, part: str, gettext: Callable[[str], str],
+                       language: str) -> tuple[str, IO[bytes] | str]:
+    """The actor's own portfolio: ``("zip", file)`` or ``("conference", html)`` (see :mod:`.portfolio`).
+
+    Anyone signed in gets their own (a learner's id comes from the actor, never from the request).
+    """
+    from .portfolio import conference_page, portfolio_zip
+
+    if part == "conference":
+        return part, conference_page(actor, ctx, gettext, language)
+    if part != "zip":
+        raise NotFound(_("There is no such part of a portfolio."))
+    return part, portfolio_zip(actor, ctx, gettext, language)
 
 
 # The command modules register themselves with @command; importing them last

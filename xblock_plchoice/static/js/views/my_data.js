@@ -37,6 +37,29 @@ export function renderMyData(ctx) {
     if (state) ctx.announce(t('Your reflections, profile and drafts were deleted.'));
   });
   sec.append(h('p', { class: 'plc-hint' }, t('Download a copy of everything you wrote here, or delete what is not submitted work.')),
-    h('div', { class: 'plc-actions' }, exportButton, deleteButton), confirmBox);
+    h('div', { class: 'plc-actions' }, exportButton, deleteButton), confirmBox, renderPortfolio(ctx));
   return sec;
+}
+
+// The portfolio to keep: links (signed, short-lived in the LTI tool) fetched on request, then shown as
+// plain links, so the browser downloads the zip and opens the printable conference view itself.
+function renderPortfolio(ctx) {
+  const { t } = ctx;
+  const links = h('div', { class: 'plc-actions', hidden: true });
+  const prepare = h('button', { type: 'button', class: 'plc-button' }, t('Prepare my portfolio'));
+  prepare.addEventListener('click', async () => {
+    const data = await ctx.run(prepare, () => ctx.transport.call('my_data', { action: 'portfolio' }));
+    if (!data || !data.portfolio) return;
+    const zip = h('a', { class: 'plc-button', href: data.portfolio.zip_url, download: data.portfolio.filename },
+      t('Download my portfolio (zip)'));
+    const conference = h('a', { class: 'plc-button', href: data.portfolio.conference_url, target: '_blank', rel: 'noopener' },
+      t('Open the conference view to print'));
+    links.replaceChildren(zip, conference);
+    links.hidden = false;
+    zip.focus();
+    ctx.announce(t('Your portfolio is ready to download.'));
+  });
+  return h('div', { class: 'plc-portfolio' },
+    h('p', { class: 'plc-hint' }, t('Your portfolio keeps your choices, work, feedback and reflections in pages that open without the course. The conference view sums up what you chose, made and learned, and what next, to lead a conversation with a teacher or a parent.')),
+    h('div', { class: 'plc-actions' }, prepare), links);
 }
