@@ -8,7 +8,7 @@ from xblock_plchoice.blocks.plugin_settings import plugin_settings as plchoice_p
 from xblock_plchoice.workbench.settings import *  # noqa: F403
 from xblock_plchoice.workbench.settings import INSTALLED_APPS
 
-INSTALLED_APPS = [*INSTALLED_APPS, "config_models", "event_routing_backends"]
+INSTALLED_APPS = [*INSTALLED_APPS, "config_models", "celery_utils", "event_routing_backends"]
 LMS_ROOT_URL = "https://lms.example.org"
 RUNNING_WITH_TEST_SETTINGS = True
 
