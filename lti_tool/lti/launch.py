@@ -7,19 +7,20 @@ We subclass pylti1p3's Flask classes and replace the checks it leaves loose:
   ``aud`` may be a list, and then ``azp`` must name us;
 * ``exp``/``iat``/``nbf`` are checked with a configurable leeway (pylti1p3 skips ``aud`` and has none);
 * an unknown ``kid`` refetches the platform's JWKS at most once a minute (:mod:`.platform_keys`);
-* the state names a login we recorded in shared launch storage, bound to its ``iss``, client id and nonce,
-  and the browser proves it started that login (state cookie, or, only for a login that announced
-  ``lti_storage_target``, the value it kept in platform storage);
+* the state is signed by us (:mod:`.oidc_state`: a login writes nothing, every node can check it) and
+  bound to its ``iss``, client id, nonce and deployment, and the browser proves it started that login
+  (state cookie, or, only for a login that announced ``lti_storage_target``, the value it kept in
+  platform storage);
 * each nonce is consumed once in shared storage, so a replayed id_token fails even from a fresh browser;
 * every claim the tool reads has the right JSON type (:mod:`.claims`) before anything reads it.
 
 Order: the token's shape and registration, then the nonce and state (read from the *unverified* body:
-cheap lookups in our own storage), and only then the signature, which may fetch the platform's keys. A
-forged or replayed post without a live login of ours therefore never makes us fetch anything; once the
-signature verifies, the binding checked from the unverified body is proven.
+one primary-key read of our own storage and an HMAC), and only then the signature, which may fetch the
+platform's keys. A forged or replayed post without a live login of ours therefore never makes us fetch
+anything; once the signature verifies, the binding checked from the unverified body is proven.
 
 :meth:`ToolMessageLaunch.validate` stores nothing; :meth:`ValidatedLaunch.complete` consumes the nonce
-and state and saves the launch context only once the whole launch is known to be good.
+and saves the launch context, in one transaction, only once the whole launch is known to be good.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from lti_tool.db.models import Registration
 from lti_tool.services import ToolServices
 
 from . import launch_errors as errors
+from . import oidc_state
 from .claims import STRING, validate_claims
 from .launch_context import LaunchContext, build_context
 from .platform_storage import PartitionedCookieService, storage_proves, storage_target
@@ -62,7 +64,7 @@ class LoginRedirect:
 
 
 class ToolOIDCLogin(FlaskOIDCLogin):
-    """Third-party initiated login: records the state server-side and in the browser, then redirects."""
+    """Third-party initiated login: signs a state, sets it as the browser's cookie, then redirects."""
 
     def __init__(self, services: ToolServices, session: Session) -> None:
         request = FlaskRequest()
@@ -98,14 +100,12 @@ class ToolOIDCLogin(FlaskOIDCLogin):
         """Validate the login request and record its state; the caller sends the redirect or the storage page."""
         row = self.validate_oidc_login()
         settings = self.services.settings
-        state = "state-" + secrets.token_urlsafe(24)
-        nonce = secrets.token_urlsafe(32)
         target = storage_target(self._get_request_param("lti_storage_target"))
-        self.services.launch_store.put("state:" + state, {
-            "iss": row.issuer, "client_id": row.client_id, "nonce": nonce,
-            "deployment_id": self._get_request_param("lti_deployment_id") or None,
-            "storage_target": target is not None,  # only then may platform storage prove the state
-        }, settings.state_ttl)
+        issued = oidc_state.issue(self.services.state_key, issuer=row.issuer, client_id=row.client_id,
+                                  deployment_id=self._get_request_param("lti_deployment_id") or None,
+                                  storage_target=target is not None,  # only then may platform storage prove it
+                                  ttl=settings.state_ttl)
+        state, nonce = issued.state, issued.nonce
         self._cookie_service.set_cookie(state, state, settings.state_ttl)
         params = {
             "scope": "openid", "response_type": "id_token", "response_mode": "form_post", "prompt": "none",
@@ -142,7 +142,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         self.session = session
         self.row: KnownRegistration | None = None
         self.deployment: str | None = None  # the deployment id, one of the registration's
-        self.state_record: dict[str, Any] = {}
+        self.login: oidc_state.LoginState | None = None
         self._records: dict[str, Any] | None = None
         self.binding = ""
 
@@ -156,7 +156,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
                 raise errors.MissingState()
             self.validate_jwt_format()
             self.validate_registration()
-            self.validate_nonce()  # these two read only our storage: no key fetch without a live login
+            self.validate_nonce()  # these two read only our storage and key: no key fetch without a live login
             self.validate_state()
             self.validate_jwt_signature()
             validate_claims(self._jwt["body"])  # before pylti1p3's validators or our readers touch them
@@ -243,13 +243,11 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         return self
 
     def _login_records(self) -> dict[str, Any]:
-        """The login's state and the nonce's used-marker, read once, in one round trip, for both checks."""
+        """The nonce's used-marker, read once (one primary-key lookup; the state itself is signed)."""
         if self._records is None:
             nonce = self._jwt["body"].get("nonce")
-            keys = ["state:" + self._get_request_param("state")]
-            if isinstance(nonce, str):
-                keys.append("nonce-used:" + nonce)
-            self._records = self.services.launch_store.get_many(keys)
+            keys = ["nonce-used:" + nonce] if isinstance(nonce, str) else []
+            self._records = self.services.launch_store.get_many(keys) if keys else {}
         return self._records
 
     def validate_state(self) -> ToolMessageLaunch:
@@ -259,30 +257,28 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         """
         assert self.row is not None
         state = self._get_request_param("state")
-        record = self._login_records().get("state:" + state)
-        if record is None:
+        key = self.services.state_key
+        login = oidc_state.read(key, state)
+        if login is None:
             raise errors.UnknownState()
         body = self._jwt["body"]
-        for what, expected, actual in (("issuer", record["iss"], self.row.issuer),
-                                       ("client id", record["client_id"], self.row.client_id),
-                                       ("nonce", record["nonce"], body.get("nonce"))):
-            if expected != actual:
-                raise errors.StateMismatch(what=what)
-        if record.get("deployment_id") and record["deployment_id"] != body.get(DEPLOYMENT_ID):
-            raise errors.StateMismatch(what="deployment")
-        self.state_record = record
+        what = oidc_state.mismatch(key, login, issuer=self.row.issuer, client_id=self.row.client_id,
+                                   nonce=body.get("nonce"), deployment_id=body.get(DEPLOYMENT_ID))
+        if what:
+            raise errors.StateMismatch(what=what)
+        self.login = login
         if secrets.compare_digest(self._cookie_service.get_cookie(state) or "", state):
             self.binding = "cookie"
             return self
-        if not record.get("storage_target"):  # the login did not offer platform storage: only the cookie counts
+        if not login.storage_target:  # the login did not offer platform storage: only the cookie counts
             raise errors.StateNotBound()
-        if storage_proves(state, record["nonce"], self._get_request_param("platform_state"),
+        if storage_proves(state, login.nonce, self._get_request_param("platform_state"),
                           self._get_request_param("platform_nonce")):
             self.binding = "platform_storage"
             return self
         target = storage_target(self._get_request_param("lti_storage_target"))
         if target and self._get_request_param("platform_state") is None:
-            raise PlatformStorageLookup(target, state, record["nonce"], self.row)
+            raise PlatformStorageLookup(target, state, login.nonce, self.row)
         raise errors.StateNotBound()
 
     def validate_deployment(self) -> ToolMessageLaunch:
@@ -337,16 +333,15 @@ class ValidatedLaunch:
         return self.context.activity_key
 
     def complete(self, activity_id: str | None) -> LaunchContext:
-        """Consume the nonce and state, then save the launch context every worker will read."""
+        """Consume the nonce and save the launch context every worker will read, in one transaction."""
         services = self.message.services
         settings = services.settings
         nonce = str(self.claims["nonce"])
         ttl = max(int(self.claims.get("exp", 0)) - int(time.time()), 0) + settings.jwt_leeway + settings.state_ttl
         context = build_context(self.claims, self.registration, self.launch_id, activity_id=activity_id,
                                 csrf_token=self.csrf_token, session_bound=self.binding == "cookie")
-        if not services.launch_store.consume_login("nonce-used:" + nonce, ttl,
-                                                   "state:" + self.message._get_request_param("state"),
-                                                   "launch:" + self.launch_id, context.to_dict(), settings.launch_ttl):
+        if not services.launch_store.consume_login("nonce-used:" + nonce, ttl, "launch:" + self.launch_id,
+                                                   context.to_dict(), settings.launch_ttl):
             raise errors.ReplayedToken()
         self.context = context
         return self.context

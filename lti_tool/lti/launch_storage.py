@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from pylti1p3.launch_data_storage.base import LaunchDataStorage
-from sqlalchemy import Engine, and_, delete, insert, or_, select
+from sqlalchemy import Engine, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -38,9 +38,9 @@ class LaunchStore(Protocol):
     def get_many(self, keys: list[str]) -> dict[str, dict[str, Any]]:
         """The live values of ``keys`` that exist, read in one round trip (a launch reads state and nonce)."""
 
-    def consume_login(self, nonce_key: str, nonce_ttl: int, state_key: str, launch_key: str,
-                      launch: dict[str, Any], launch_ttl: int) -> bool:
-        """In one atomic step: mark the nonce used, drop the login's state, save the launch.
+    def consume_login(self, nonce_key: str, nonce_ttl: int, launch_key: str, launch: dict[str, Any],
+                      launch_ttl: int) -> bool:
+        """In one atomic step: mark the nonce used and save the launch (the state is signed, not stored).
 
         False, and nothing changed, when the nonce was used already (a replay racing this one).
         """
@@ -49,6 +49,11 @@ class LaunchStore(Protocol):
 
 
 TABLE = LaunchValue.__table__
+# Built once: these run on every login, launch and /api call, and building a statement costs more
+# than SQLAlchemy's compiled-statement cache saves afterwards.
+_INSERT = insert(TABLE)
+_SELECT_MANY = select(TABLE.c.key, TABLE.c.value, TABLE.c.expires_at).where(
+    TABLE.c.key.in_(bindparam("keys", expanding=True)))
 PURGE_EVERY = 60.0  # seconds between two sweeps of expired launch values (each process, on a write)
 
 
@@ -86,12 +91,9 @@ class DbLaunchStore:
     def put(self, key: str, value: dict[str, Any], ttl: int) -> None:
         now = _now()
         with self.engine.begin() as connection:
-            stale = TABLE.c.key == key
-            if time.monotonic() >= self._next_purge:  # expired rows go too, once a minute per process
-                self._next_purge = time.monotonic() + PURGE_EVERY
-                stale = or_(stale, TABLE.c.expires_at < now)
-            connection.execute(delete(TABLE).where(stale))
-            connection.execute(insert(TABLE), [self._row(key, value, ttl, now)])
+            self._purge_now_and_then(connection, now)
+            connection.execute(delete(TABLE).where(TABLE.c.key == key))
+            connection.execute(_INSERT, [self._row(key, value, ttl, now)])
 
     def get(self, key: str) -> dict[str, Any] | None:
         return self.get_many([key]).get(key)
@@ -102,7 +104,7 @@ class DbLaunchStore:
             with self.engine.begin() as connection:
                 # An expired holder of the key no longer counts; a live one makes the INSERT fail.
                 connection.execute(delete(TABLE).where(TABLE.c.key == key, TABLE.c.expires_at < now))
-                connection.execute(insert(TABLE), [self._row(key, value, ttl, now)])
+                connection.execute(_INSERT, [self._row(key, value, ttl, now)])
         except IntegrityError:
             return False
         return True
@@ -123,22 +125,32 @@ class DbLaunchStore:
     def get_many(self, keys: list[str]) -> dict[str, dict[str, Any]]:
         now = _now()
         with self.read_engine.connect() as connection:
-            rows = connection.execute(select(TABLE.c.key, TABLE.c.value, TABLE.c.expires_at)
-                                      .where(TABLE.c.key.in_(keys))).all()
+            rows = connection.execute(_SELECT_MANY, {"keys": keys}).all()
         return {key: value for key, value, expires_at in rows if _aware(expires_at) >= now}
 
-    def consume_login(self, nonce_key: str, nonce_ttl: int, state_key: str, launch_key: str,
-                      launch: dict[str, Any], launch_ttl: int) -> bool:
+    def consume_login(self, nonce_key: str, nonce_ttl: int, launch_key: str, launch: dict[str, Any],
+                      launch_ttl: int) -> bool:
+        """One INSERT of two rows in one transaction: the nonce's primary key decides a race.
+
+        No DELETE of an expired holder of the nonce first: the nonce was made by our own login, and
+        its used-marker outlives every id_token that carries it (``nonce_ttl`` is the token's ``exp``
+        plus leeway), so the only earlier holder is a replay, which must fail.
+        """
         now = _now()
         try:
             with self.engine.begin() as connection:  # one transaction, one commit per launch
-                connection.execute(delete(TABLE).where(or_(
-                    TABLE.c.key == state_key, and_(TABLE.c.key == nonce_key, TABLE.c.expires_at < now))))
-                connection.execute(insert(TABLE), [self._row(nonce_key, {"at": int(now.timestamp())}, nonce_ttl, now),
-                                                   self._row(launch_key, launch, launch_ttl, now)])
+                self._purge_now_and_then(connection, now)
+                connection.execute(_INSERT, [self._row(nonce_key, {"at": int(now.timestamp())}, nonce_ttl, now),
+                                             self._row(launch_key, launch, launch_ttl, now)])
         except IntegrityError:  # a live nonce-used row: the other launch won, and this one changed nothing
             return False
         return True
+
+    def _purge_now_and_then(self, connection: Any, now: datetime) -> None:
+        """Expired rows go once a minute per process, inside a write that is happening anyway."""
+        if time.monotonic() >= self._next_purge:
+            self._next_purge = time.monotonic() + PURGE_EVERY
+            connection.execute(delete(TABLE).where(TABLE.c.expires_at < now))
 
     def ping(self) -> bool:
         with self.read_engine.connect() as connection:
@@ -176,14 +188,11 @@ class RedisLaunchStore:
         values = self.client.mget([self.prefix + key for key in keys])
         return {key: json.loads(raw) for key, raw in zip(keys, values, strict=True) if raw is not None}
 
-    def consume_login(self, nonce_key: str, nonce_ttl: int, state_key: str, launch_key: str,
-                      launch: dict[str, Any], launch_ttl: int) -> bool:
+    def consume_login(self, nonce_key: str, nonce_ttl: int, launch_key: str, launch: dict[str, Any],
+                      launch_ttl: int) -> bool:
         if not self.add_once(nonce_key, {"at": int(time.time())}, nonce_ttl):
             return False
-        with self.client.pipeline(transaction=True) as pipe:  # MULTI: both or neither
-            pipe.delete(self.prefix + state_key)
-            pipe.set(self.prefix + launch_key, json.dumps(launch), ex=max(launch_ttl, 1))
-            pipe.execute()
+        self.client.set(self.prefix + launch_key, json.dumps(launch), ex=max(launch_ttl, 1))
         return True
 
     def ping(self) -> bool:
