@@ -267,7 +267,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         if what:
             raise errors.StateMismatch(what=what)
         self.login = login
-        if secrets.compare_digest(self._cookie_service.get_cookie(state) or "", state):
+        if secrets.compare_digest((self._cookie_service.get_cookie(state) or "").encode(), state.encode()):
             self.binding = "cookie"
             return self
         if not login.storage_target:  # the login did not offer platform storage: only the cookie counts

@@ -37,6 +37,15 @@ _TAG_BYTES = 8
 _PARTS = 8
 
 
+def as_bytes(text: str) -> bytes:
+    """Text from outside (a claim, a header, a form field) as bytes for ``hmac.compare_digest``.
+
+    ``compare_digest`` raises on non-ASCII text, and JSON may carry lone surrogates: neither may
+    turn a refusal into a 500.
+    """
+    return text.encode("utf-8", "surrogatepass")
+
+
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
@@ -92,6 +101,8 @@ def issue(key: StateKey, *, issuer: str, client_id: str, deployment_id: str | No
 
 def read(key: StateKey, state: str, now: float | None = None) -> LoginState | None:
     """The state's contents when it is ours, intact and unexpired; None otherwise (never an exception)."""
+    if not state.isascii():  # hmac.compare_digest refuses non-ASCII text: such a state is not ours anyway
+        return None
     parts = state.split(".")
     if len(parts) != _PARTS or parts[0] != VERSION:
         return None
@@ -112,7 +123,7 @@ def mismatch(key: StateKey, login: LoginState, *, issuer: str, client_id: str, n
         return "issuer"
     if not hmac.compare_digest(login.client_tag, key.tag("client", client_id)):
         return "client id"
-    if not isinstance(nonce, str) or not hmac.compare_digest(login.nonce, nonce):
+    if not isinstance(nonce, str) or not hmac.compare_digest(login.nonce.encode(), as_bytes(nonce)):
         return "nonce"
     if login.deployment_tag != NO_DEPLOYMENT and not (
             isinstance(deployment_id, str)

@@ -25,6 +25,8 @@ from urllib.parse import urlparse
 
 from pylti1p3.contrib.flask import FlaskCookieService
 
+from .oidc_state import as_bytes
+
 STATE_KEY_PREFIX = "lti_state_"
 NONCE_KEY_PREFIX = "lti_nonce_"
 _TARGET = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
@@ -53,8 +55,9 @@ def get_data_keys(state: str, nonce: str) -> dict[str, str]:
 
 def storage_proves(state: str, nonce: str, platform_state: str | None, platform_nonce: str | None) -> bool:
     """True when the values read back from platform storage are the ones this login stored."""
-    return bool(platform_state and platform_nonce
-                and hmac.compare_digest(platform_state, state) and hmac.compare_digest(platform_nonce, nonce))
+    return bool(platform_state and platform_nonce  # bytes: compare_digest refuses non-ASCII text
+                and hmac.compare_digest(as_bytes(platform_state), state.encode())
+                and hmac.compare_digest(as_bytes(platform_nonce), nonce.encode()))
 
 
 class PartitionedCookieService(FlaskCookieService):

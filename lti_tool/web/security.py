@@ -24,6 +24,7 @@ from flask import request, session
 
 from lti_tool.lti.launch_context import LaunchContext
 from lti_tool.lti.launch_errors import CsrfFailed, LaunchRequired, LinkExpired
+from lti_tool.lti.oidc_state import as_bytes
 from lti_tool.services import services
 
 LAUNCH_HEADER = "X-PLChoice-Launch"
@@ -83,7 +84,7 @@ def require_csrf(context: LaunchContext | None = None) -> LaunchContext:
     """
     context = context or _load(request.headers.get(LAUNCH_HEADER) or request.form.get("launch_id"))
     token = request.headers.get(CSRF_HEADER) or request.form.get("csrf_token") or ""
-    if not token or not hmac.compare_digest(token, context.csrf_token):
+    if not token or not hmac.compare_digest(as_bytes(token), context.csrf_token.encode()):
         raise CsrfFailed()
     if context.session_bound and context.launch_id not in session.get(SESSION_KEY, []):
         raise CsrfFailed()
@@ -102,7 +103,8 @@ def require_download(resource: str) -> LaunchContext:
     if not (raw_expiry.isascii() and raw_expiry.isdigit() and len(raw_expiry) <= 12) or not signature:
         raise CsrfFailed()
     expires = int(raw_expiry)
-    if not hmac.compare_digest(signature, link_signature(context.launch_id, resource, expires)):
+    expected = link_signature(context.launch_id, resource, expires).encode()
+    if not hmac.compare_digest(as_bytes(signature), expected):
         raise CsrfFailed()
     now = time.time()
     if expires > now + LINK_TTL_SECONDS:  # never issued by this tool (a changed TTL or a stolen key)

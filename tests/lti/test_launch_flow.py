@@ -16,7 +16,7 @@ def test_login_redirects_to_platform_with_state_nonce_and_partitioned_cookie(app
     assert "lti_message_hint=msg-1" in login.redirect
     cookie = next(h for h in login.response.headers.getlist("Set-Cookie") if h.startswith("lti1p3-" + login.state))
     assert "Partitioned" in cookie and "SameSite=None" in cookie and "Secure" in cookie and "HttpOnly" in cookie
-    assert launch_rows(app) == {"used_nonces": 0, "launches": 0, "states": 0, "links": 0, "records": 0}  # writes nothing
+    assert launch_rows(app) == {"used_nonces": 0, "launches": 0, "states": 0, "links": 0, "records": 0}  # none
 
 
 def test_login_by_get_works_too(app, platform):
