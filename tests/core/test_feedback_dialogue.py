@@ -35,7 +35,7 @@ def submit(ctx, actor=ALICE, text="My explanation"):
 
 def review_payload(learner="alice", attempt=1, decision="revise", **extra):
     return {"learner_id": learner, "attempt": attempt, "ratings": GOOD_RATINGS, "feedback": "Add a diagram",
-            "decision": decision, **extra}
+            "decision": decision} | extra
 
 
 def test_review_keeps_a_comment_per_criterion_and_shows_it_to_the_learner_and_in_the_csv():
@@ -320,3 +320,16 @@ def test_my_data_export_keeps_the_thread_without_staff_ids():
     exported = dispatch("my_data", ALICE, {"action": "export"}, ctx)
     text = repr(exported)
     assert "Looking now" in text and "grader-a" not in text
+
+
+def test_a_review_of_an_attempt_reviewed_and_resubmitted_meanwhile_is_409_with_the_text_kept():
+    ctx = make_ctx()
+    submit(ctx)
+    dispatch("review", GRADER_A, review_payload(), ctx)
+    dispatch("self_assess", ALICE, {"ratings": GOOD_RATINGS}, ctx)
+    dispatch("submit", ALICE, {"text": "v2"}, ctx)
+    with pytest.raises(GradingConflict) as error:
+        dispatch("review", GRADER_B, review_payload(feedback="Late but careful"), ctx)
+    body = error.value.to_dict()
+    assert body["reason"] == "reviewed" and body["by"] == "Ana Grader" and body["kept"]["feedback"] == \
+        "Late but careful"

@@ -44,8 +44,9 @@ def review(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any
     def change(record: LearnerRecord) -> dict[str, Any]:
         grading_queue.check_claim(record, actor, kept)
         latest = record.latest_attempt
-        if latest and latest["number"] == attempt and latest["review"] is not None:
-            by = latest["review"].get("reviewer_name", "")
+        seen = next((a for a in record.attempts if a["number"] == attempt), None)
+        if seen is not None and seen["review"] is not None:  # reviewed meanwhile (maybe resubmitted since)
+            by = seen["review"].get("reviewer_name", "")
             message = (_("%(by)s reviewed attempt %(number)d meanwhile; read their review first.") if by
                        else _("Another grader reviewed attempt %(number)d meanwhile; read their review first."))
             raise GradingConflict(message, reason="reviewed", by=by, kept=kept, number=attempt)
