@@ -333,3 +333,18 @@ def test_a_review_of_an_attempt_reviewed_and_resubmitted_meanwhile_is_409_with_t
     body = error.value.to_dict()
     assert body["reason"] == "reviewed" and body["by"] == "Ana Grader" and body["kept"]["feedback"] == \
         "Late but careful"
+
+
+def test_olx_carries_the_current_criteria_not_the_snapshots():
+    from xblock_plchoice.core.olx import definition_to_xml, parse_definition_xml
+
+    ctx = make_ctx()
+    submit(ctx)
+    definition = default_choice_definition()
+    definition["criteria"] = [{"id": "depth", "title": "Depth", "description": ""}]
+    ctx.activity = parse_activity(definition)
+    round_trip = parse_definition_xml(definition_to_xml(definition))
+    assert [c["id"] for c in round_trip["criteria"]] == ["depth"]
+    snapshot = ctx.store.get_record("act-1", "alice").attempts[0]["criteria"]
+    assert [c["id"] for c in snapshot] == ["accuracy", "clarity", "evidence"]
+    assert "accuracy" not in definition_to_xml(definition)
