@@ -348,3 +348,12 @@ def test_olx_carries_the_current_criteria_not_the_snapshots():
     snapshot = ctx.store.get_record("act-1", "alice").attempts[0]["criteria"]
     assert [c["id"] for c in snapshot] == ["accuracy", "clarity", "evidence"]
     assert "accuracy" not in definition_to_xml(definition)
+
+
+def test_a_grader_with_a_255_character_id_fits_the_counter_names():
+    ctx = make_ctx()
+    submit(ctx)
+    long_grader = Actor("g" * 255, "staff", "Long Id")
+    dispatch("claim", long_grader, {"learner_id": "alice"}, ctx)
+    assert max(len(name) for name in ctx.store.get_counters("act-1")) <= 128
+    assert dispatch("queue", long_grader, {"claimed": "mine"}, ctx)["total"] == 1
