@@ -87,6 +87,13 @@ def recompute(records: Iterable[LearnerRecord]) -> dict[str, float]:
     return {k: v for k, v in total.items() if v}
 
 
+def rubric_impact(counters: dict[str, float]) -> dict[str, Any]:
+    """How many learners already submitted (``option:*:submitted`` counts records with an attempt): editors
+    warn before criteria change. Past attempts keep their snapshot either way (core.feedback)."""
+    learners = int(sum(v for k, v in counters.items() if k.startswith("option:") and k.endswith(":submitted")))
+    return {"learners_with_attempts": learners, "attempts_exist": learners > 0}
+
+
 def _mean(total: float, count: float) -> float | None:
     return round(total / count, 3) if count else None
 

@@ -14,6 +14,7 @@ from typing import Any
 from . import accommodations, feedback, grade_delivery, grading_queue, views, workflow
 from . import payload as read
 from .analytics import analytics_view
+from .analytics import rubric_impact as impact_of
 from .context import Actor, Context
 from .errors import GradingConflict, NotFound
 from .i18n import gettext_noop as _
@@ -82,9 +83,7 @@ def accommodate(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str
 @command("rubric_impact", staff_only=True, read_only=True)
 def rubric_impact(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
     """How many learners already submitted: editors warn before criteria change (snapshots keep the past)."""
-    counters = ctx.store.get_counters(ctx.activity_key)
-    learners = int(sum(v for k, v in counters.items() if k.startswith("option:") and k.endswith(":submitted")))
-    return {"learners_with_attempts": learners, "attempts_exist": learners > 0}
+    return impact_of(ctx.store.get_counters(ctx.activity_key))
 
 
 @command("resend_grade", staff_only=True)
