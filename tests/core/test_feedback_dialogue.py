@@ -357,3 +357,21 @@ def test_a_grader_with_a_255_character_id_fits_the_counter_names():
     dispatch("claim", long_grader, {"learner_id": "alice"}, ctx)
     assert max(len(name) for name in ctx.store.get_counters("act-1")) <= 128
     assert dispatch("queue", long_grader, {"claimed": "mine"}, ctx)["total"] == 1
+
+
+def test_a_review_that_loses_a_race_keeps_the_text():
+    ctx = make_ctx()
+    submit(ctx)
+    real_save = ctx.store.save_record
+
+    def learner_saves_first(record, expected):  # the learner's reply lands between our read and our write
+        ctx.store.save_record = real_save
+        stale = ctx.store.get_record("act-1", "alice")
+        stale.version += 1
+        real_save(stale, expected)
+        real_save(record, expected)
+
+    ctx.store.save_record = learner_saves_first
+    with pytest.raises(GradingConflict) as error:
+        dispatch("review", STAFF, review_payload(feedback="Keep me"), ctx)
+    assert error.value.reason == "changed" and error.value.kept["feedback"] == "Keep me"

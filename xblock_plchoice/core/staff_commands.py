@@ -16,7 +16,7 @@ from . import payload as read
 from .analytics import analytics_view
 from .analytics import rubric_impact as impact_of
 from .context import Actor, Context
-from .errors import GradingConflict, NotFound
+from .errors import Conflict, GradingConflict, NotFound
 from .i18n import gettext_noop as _
 from .protocol import command, mutate_record
 from .store import LearnerRecord
@@ -65,7 +65,13 @@ def review(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any
         score = workflow.score_for(ctx.activity, decision)
         ctx.grades.scored(record, reviewed, score, ctx.activity.policies.points)
 
-    record, _reviewed = mutate_record(ctx, learner_id, change, must_exist=True, after_save=grade)
+    try:
+        record, _reviewed = mutate_record(ctx, learner_id, change, must_exist=True, after_save=grade)
+    except GradingConflict:
+        raise
+    except Conflict as error:  # a reply or a second tab saved first: still hand the review back
+        raise GradingConflict(_("This learner's work changed while you were reviewing. Reload it; your review "
+                                "is kept."), reason="changed", kept=kept) from error
     return {"item": views.queue_item(ctx, record, actor)}
 
 
