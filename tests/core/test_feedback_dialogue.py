@@ -189,7 +189,8 @@ def test_accommodation_extends_due_date_and_revisions_everywhere():
     dispatch("review", STAFF, review_payload(), ctx)
     later = (ctx.clock.now + timedelta(days=3)).isoformat()
     item = dispatch("accommodate", STAFF, {"learner_id": "alice", "due": later, "extra_revisions": 1}, ctx)["item"]
-    assert item["accommodation"]["extra_revisions"] == 1 and item["due"].startswith(later[:16])
+    assert item["accommodation"]["extra_revisions"] == 1 and item["due"]["at"].startswith(later[:16])
+    assert item["due"]["source"] == "accommodation" and item["due"]["overridden"].startswith(due[:16])
     assert item["revisions_left"] == 1
     ctx.clock.now += timedelta(hours=2)  # past the activity's due date, not Alice's
     me = dispatch("state", ALICE, {}, ctx)["me"]
@@ -207,8 +208,9 @@ def test_accommodation_extends_due_date_and_revisions_everywhere():
     dan_rows = [line for line in "".join(csv_chunks(ctx)).splitlines() if line.startswith("dan,")]
     assert len(dan_rows) == 1 and dan_rows[0].endswith(later[:19] + "+00:00,0")
     cleared = dispatch("accommodate", STAFF, {"learner_id": "dan", "due": None}, ctx)["item"]
-    assert cleared["accommodation"] is None and cleared["due"] == parse_activity(
-        {**default_choice_definition(), "policies": {"due": due}}).policies.due_at().isoformat()
+    assert cleared["accommodation"] is None and cleared["due"] == {"at": parse_activity(
+        {**default_choice_definition(), "policies": {"due": due}}).policies.due_at().isoformat(),
+        "source": "activity", "overridden": None}
     for bad, field in (({"due": "tomorrow"}, "due"), ({"due": 5}, "due"), ({"extra_revisions": -1},
                                                                            "extra_revisions")):
         with pytest.raises(ValidationError) as error:

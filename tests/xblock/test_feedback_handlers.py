@@ -118,7 +118,7 @@ def test_accommodation_shows_to_the_learner_and_lands_in_the_csv(choice):
                                                          "extra_revisions": 2})
     assert status == 200 and body["item"]["accommodation"]["extra_revisions"] == 2
     me = choice.json("alice", "state")[1]["me"]
-    assert me["due"].startswith("2031-05-01T12:00") and me["accommodation"]["extra_revisions"] == 2
+    assert me["due"]["at"].startswith("2031-05-01T12:00") and me["accommodation"]["extra_revisions"] == 2
     _submit(choice)
     response = choice.call(choice.block("staff"), "export", method="GET")
     text = response.body.decode("utf-8-sig")

@@ -50,6 +50,17 @@ def effective_due(activity: Activity, record: LearnerRecord | None, ctx: Context
     return _base_due(activity, ctx)
 
 
+def due_view(activity: Activity, record: LearnerRecord | None, ctx: Context | None = None) -> dict[str, Any]:
+    """``{"at", "source", "overridden"}`` (the shape of ``core.deadlines.DueDate.to_view``): the due date that
+    applies to this learner, ``source`` ``"accommodation"`` when theirs replaces the base one (``overridden``)."""
+    base = _base_due(activity, ctx)
+    granted = current(record)
+    if granted and granted.get("due"):
+        return {"at": parse_datetime(granted["due"]).isoformat(), "source": "accommodation",
+                "overridden": base.isoformat() if base else None}
+    return {"at": base.isoformat() if base else None, "source": "activity" if base else None, "overridden": None}
+
+
 def is_past_due(ctx: Context, record: LearnerRecord | None) -> bool:
     due = effective_due(ctx.activity, record, ctx)
     return bool(due and ctx.now() > due)

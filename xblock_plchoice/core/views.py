@@ -67,9 +67,8 @@ def past_due(ctx: Context, record: LearnerRecord | None) -> bool:
     return accommodations.is_past_due(ctx, record)
 
 
-def due_view(ctx: Context, record: LearnerRecord | None) -> str | None:
-    due = accommodations.effective_due(ctx.activity, record, ctx)
-    return due.isoformat() if due else None
+def due_view(ctx: Context, record: LearnerRecord | None) -> dict[str, Any]:
+    return accommodations.due_view(ctx.activity, record, ctx)
 
 
 def _proposal_view(record: LearnerRecord) -> dict[str, Any] | None:
