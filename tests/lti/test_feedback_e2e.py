@@ -125,3 +125,28 @@ def test_delivery_state_and_resend_keep_one_grade_per_decision(lms, tool):
     assert [r.status for r in rows] == ["delivered", "delivered"] and len({r.idempotency_key for r in rows}) == 2
     item = teacher.api(teacher_page, "queue", {}).json()["items"][0]
     assert item["grade_delivery"]["state"] == "delivered" and item["grade_delivery"]["reason_code"] == "delivered"
+
+
+def test_staff_of_another_course_reach_neither_the_bank_nor_the_learners(lms, tool):
+    """Two real platforms on one tool: course B's instructor sees B's own (empty) bank and queue, and naming
+    course A's learner changes nothing there."""
+    platform_a, platform_b, server = lms("generic"), lms("generic"), tool()
+    connect(platform_a, server, client_id="client-a")
+    connect(platform_b, server, client_id="client-b")
+    teacher_a = Browser(platform_a, server, "instructor-1", client_id="client-a")
+    link_a = teacher_a.deep_link(default_choice_definition())
+    submit_work(Browser(platform_a, server, "learner-1", client_id="client-a"), link_a["id"])
+    page_a = teacher_a.launch("link", link=link_a["id"]).text
+    assert teacher_a.api(page_a, "comment_bank", {"action": "add", "text": "Course A only"}).status_code == 200
+
+    teacher_b = Browser(platform_b, server, "instructor-1", client_id="client-b")
+    link_b = teacher_b.deep_link(default_choice_definition())
+    page_b = teacher_b.launch("link", link=link_b["id"]).text
+    assert teacher_b.api(page_b, "comment_bank", {"action": "list"}).json()["comments"] == []
+    assert teacher_b.api(page_b, "queue", {}).json()["items"] == []
+    for command, payload in (("claim", {}), ("open_item", {}), ("resend_grade", {}),
+                             ("reply", {"attempt": 1, "text": "hi"})):
+        response = teacher_b.api(page_b, command, {"learner_id": "learner-1", **payload})
+        assert response.status_code == 404, (command, response.text)
+    item = teacher_a.api(page_a, "queue", {}).json()["items"][0]
+    assert item["claimed_by"] is None and item["attempts"][0]["thread"] == []
