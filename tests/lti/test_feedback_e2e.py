@@ -22,6 +22,22 @@ STAFF_COMMANDS = ("claim", "open_item", "accommodate", "comment_bank", "rubric_i
                   "review")
 
 
+WRONG_TYPES = [
+    ("review", {"attempt": 1, "ratings": RATINGS, "decision": "revise", "feedback": "x", "comments": ["x"]},
+     "comments"),
+    ("review", {"attempt": 1, "ratings": RATINGS, "decision": "revise", "feedback": "x", "media_file_ids": {}},
+     "media_file_ids"),
+    ("reply", {"attempt": "first", "text": "x"}, "attempt"),
+    ("claim", {"release": 1}, "release"),
+    ("accommodate", {"extra_revisions": "many"}, "extra_revisions"),
+    ("accommodate", {"due": {"at": 1}}, "due"),
+    ("comment_bank", {"action": "add", "text": ["x"]}, "text"),
+    ("comment_bank", {"action": "import", "csv": "criterion_id,text\r\nx,=1+1\r\n"}, "csv"),
+    ("queue", {"sort": 3}, "sort"),
+    ("resend_grade", {"learner_id": ["x"]}, "learner_id"),
+]
+
+
 def _setup(lms, tool, **env):
     platform, server = lms("generic"), tool(**env)
     connect(platform, server)
@@ -54,6 +70,11 @@ def test_dialogue_claims_and_the_authorization_matrix(lms, tool):
     assert learner.api(learner_page, "reply", {"learner_id": "learner-2", "attempt": 1, "text": "hi"}
                        ).status_code == 403
 
+    for command, payload, field in WRONG_TYPES:  # wrong types: a 400 naming the field, never a 500
+        bad = teacher.api(teacher_page, command, {"learner_id": "learner-1", **payload})
+        assert bad.status_code == 400 and bad.json()["field"] == field, (command, bad.text)
+    bad = learner.api(learner_page, "reply", {"attempt": 1, "text": 12})
+    assert bad.status_code == 400 and bad.json()["field"] == "text"
     uploaded = _upload(teacher, teacher_page, "feedback_audio")
     assert uploaded.status_code == 200, uploaded.text
     assert _upload(learner, learner_page, "feedback_audio").status_code == 403
@@ -83,8 +104,6 @@ def test_dialogue_claims_and_the_authorization_matrix(lms, tool):
     assert "not_started" not in unread  # the NRPS roster of learners with no work is for the main queue only
     assert teacher.api(teacher_page, "open_item", {"learner_id": "learner-1"}).json()["item"]["unread_replies"] == 0
 
-    bad = teacher.api(teacher_page, "accommodate", {"learner_id": "learner-1", "extra_revisions": "many"})
-    assert bad.status_code == 400 and bad.json()["field"] == "extra_revisions"
     granted = teacher.api(teacher_page, "accommodate", {"learner_id": "learner-1", "due": "2031-01-01T00:00:00Z",
                                                         "extra_revisions": 1})
     assert granted.status_code == 200
