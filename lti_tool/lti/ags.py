@@ -32,6 +32,8 @@ from sqlalchemy.orm import Session
 
 from lti_tool.db.models import utcnow
 from lti_tool.db.outbox_models import DEAD, DELIVERED, PENDING, GradeOutbox
+from xblock_plchoice.core.errors import IllegalTransition
+from xblock_plchoice.core.i18n import gettext_noop as _
 from xblock_plchoice.core.store import LearnerRecord
 
 from .service_tokens import SCORE_SCOPE
@@ -135,7 +137,7 @@ class OutboxGradeSink:
         key (a platform that applied it already will not apply it twice); a delivered one stays delivered;
         a decision never queued (no line item then) is queued now. Exactly once per (attempt, decision)."""
         if not self.lineitem_url:
-            return
+            raise IllegalTransition(_("This link has no gradebook column, so there is no grade to send."))
         review = attempt.get("review") or {}
         key = _key(record.activity_key, record.learner_id, attempt.get("number"), "scored", review.get("at"))
         row = self.session.scalars(select(GradeOutbox).where(GradeOutbox.idempotency_key == key)).first()

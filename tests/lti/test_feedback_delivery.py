@@ -27,3 +27,18 @@ def test_each_outbox_state_is_one_reason_code(status, tries, last_status, error,
     row = GradeOutbox(status=status, tries=tries, last_status=last_status, last_error=error)
     assert _reason(row) == code and code in REASONS
     assert "<" not in REASONS[code] and "Traceback" not in REASONS[code]
+
+
+def test_a_link_without_a_gradebook_column_refuses_a_resend_clearly():
+    from types import SimpleNamespace
+
+    from lti_tool.lti.ags import OutboxGradeSink
+    from xblock_plchoice.core.errors import IllegalTransition
+    from xblock_plchoice.core.store import LearnerRecord
+
+    sink = OutboxGradeSink(None, SimpleNamespace(ags=None, activity_key="a"), launch_url="https://tool/launch")
+    record = LearnerRecord("a", "c", "learner-1")
+    assert sink.delivery_state(record) is None
+    with pytest.raises(IllegalTransition) as error:
+        sink.resend(record, {"number": 1, "review": {"decision": "mastered", "at": "t"}}, 10.0, 10.0)
+    assert error.value.status == 409 and "gradebook column" in error.value.render()
