@@ -11,6 +11,7 @@ tests prove the incremental path never drifts.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -24,6 +25,12 @@ from .workflow import STATUSES, attempts_since_reset
 NO_OPTION = "-"
 
 
+def claimer_counter(user_id: str) -> str:
+    """The counter name of one grader's claims: a digest, since a user id (an LTI ``sub``) may be 255
+    characters and counter names are at most 128."""
+    return "claimed_by:" + hashlib.sha256(user_id.encode()).hexdigest()[:24]
+
+
 def contributions(record: LearnerRecord | None) -> Counter:
     """The counters one record adds to its activity's totals."""
     out: Counter = Counter()
@@ -33,6 +40,14 @@ def contributions(record: LearnerRecord | None) -> Counter:
     out["total"] += 1
     out[f"status:{record.status}"] += 1
     out[f"status:{record.status}:option:{option}"] += 1
+    # the grading queue's filters (core.grading_queue.queue_total): unread replies and claims
+    if record.unread_replies:
+        out["unread"] += 1
+        out[f"unread:status:{record.status}"] += 1
+    if record.claim:
+        for name in ("claimed", claimer_counter(record.claimed_by)):
+            out[name] += 1
+            out[f"{name}:status:{record.status}"] += 1
     if record.option_id:
         out[f"option:{option}:chosen"] += 1
     if record.attempts:
@@ -93,6 +108,11 @@ def distribution_counters(records: Iterable[LearnerRecord]) -> dict[str, float]:
     so an existing course's charts agree with its pair counts from the first day.
     """
     return {name: value for name, value in recompute(records).items() if _DISTRIBUTION.match(name)}
+def rubric_impact(counters: dict[str, float]) -> dict[str, Any]:
+    """How many learners already submitted (``option:*:submitted`` counts records with an attempt): editors
+    warn before criteria change. Past attempts keep their snapshot either way (core.feedback)."""
+    learners = int(sum(v for k, v in counters.items() if k.startswith("option:") and k.endswith(":submitted")))
+    return {"learners_with_attempts": learners, "attempts_exist": learners > 0}
 
 
 def _mean(total: float, count: float) -> float | None:

@@ -53,7 +53,8 @@ def record_calibration(record: LearnerRecord, activity: Activity | None = None) 
     """
     titles: dict[str, str] = {}
     for attempt in record.attempts:
-        titles.update({k: v for k, v in (attempt.get("criteria") or {}).items() if isinstance(v, str)})
+        titles.update({c["id"]: c["title"] for c in attempt.get("criteria") or []  # the rubric snapshot
+                       if isinstance(c, dict) and isinstance(c.get("id"), str) and isinstance(c.get("title"), str)})
     order = list(activity.criterion_ids) if activity else []
     if activity:
         titles.update(criteria_snapshot(activity))

@@ -18,8 +18,9 @@ log = logging.getLogger(__name__)
 
 
 def referenced_file_ids(record: LearnerRecord) -> set[str]:
-    """Files the record's draft or attempts use: deleting any of them would break the learner's work."""
+    """Files the record's draft, attempts or reviews (feedback recordings) use: deleting any would break it."""
     ids = {f["file_id"] for a in record.attempts for f in a["evidence"].get("files", [])}
+    ids |= {f["file_id"] for a in record.attempts for f in (a.get("review") or {}).get("media") or []}
     if record.draft:
         ids |= {f["file_id"] for f in record.draft.get("files", [])}
     return ids
@@ -32,6 +33,12 @@ def _public_record(record: LearnerRecord) -> dict[str, Any]:
             attempt["review"] = {k: v for k, v in attempt["review"].items() if k != "reviewer_id"}
     for proposal in data["proposals"]:
         proposal.pop("decided_by", None)
+    # staff ids are not the learner's data (issue 9): replies keep the author's role and name, not the id;
+    # who holds the item in the grading queue and who granted an accommodation stay with staff
+    data["replies"] = [{k: v for k, v in r.items() if k != "author_id"} for r in data["replies"]]
+    data["accommodations"] = [{k: v for k, v in a.items() if k != "by"} for a in data["accommodations"]]
+    data["events"] = [e for e in data["events"] if e["type"] not in ("claimed", "released")]
+    data.pop("claim", None)
     return data
 
 
@@ -86,7 +93,9 @@ def delete_my_data(actor: Actor, ctx: Context) -> dict[str, int]:
             store.save_record(record, expected)
             drafts += 1
         keep |= referenced_file_ids(record)
-    orphans = [m for m in store.files_for_learner(actor.user_id, ctx.course_key) if m["file_id"] not in keep]
+    # a grader's feedback recordings live in other learners' reviews: never theirs to erase from here
+    orphans = [m for m in store.files_for_learner(actor.user_id, ctx.course_key)
+               if m["file_id"] not in keep and m.get("purpose") != "feedback"]
     return {
         "reflections": _delete_reflections(store, ctx.course_key, actor.user_id),
         "profile": store.delete_profile(ctx.course_key, actor.user_id),

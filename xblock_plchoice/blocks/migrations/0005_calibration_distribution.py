@@ -42,6 +42,6 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plchoice", "0001_initial")]
+    dependencies = [("plchoice", "0002_feedback_queue")]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]

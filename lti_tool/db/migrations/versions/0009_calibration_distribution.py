@@ -6,7 +6,7 @@ Counters are free-form rows, so there is no schema change: for each activity thi
 data that already has them changes nothing). Records are read in keyset batches: flat memory.
 
 Revision ID: 0009_calibration_distribution
-Revises: 0005_file_housekeeping
+Revises: 0006_feedback_queue
 Create Date: 2026-12-04 19:30:00
 """
 from itertools import groupby
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0009_calibration_distribution'
-down_revision = '0005_file_housekeeping'
+down_revision = '0006_feedback_queue'
 branch_labels = None
 depends_on = None
 
