@@ -42,6 +42,22 @@ def test_each_command_emits_its_event_once_in_order():
     assert all(e.name.startswith("edx.plchoice.") for e in ctx.events.events)
 
 
+def test_replies_from_both_sides_emit_one_replied_event_each():
+    ctx = _ctx()
+    _loop(ctx)
+    dispatch("reply", ALICE, {"attempt": 1, "text": "Thank you, why exceeds?"}, ctx)
+    dispatch("reply", STAFF, {"learner_id": "alice", "attempt": 1, "text": "Because of your sources."}, ctx)
+    replies = [e for e in ctx.events.events if e.kind == "replied"]
+    assert [(e.actor_id, e.data["text"], e.data["by_learner"], e.data["attempt"]) for e in replies] == [
+        ("alice", "Thank you, why exceeds?", True, 1), ("staff1", "Because of your sources.", False, 1)]
+    assert len({e.id for e in replies}) == 2
+    statement = xapi.statement(replies[0], HOME)
+    assert statement["verb"]["id"].endswith("/commented") or "comment" in statement["verb"]["id"]
+    assert "Secret" not in json.dumps(statement)
+    dispatch("state", ALICE, {}, ctx)  # a read adds no event
+    assert len([e for e in ctx.events.events if e.kind == "replied"]) == 2
+
+
 def test_a_change_that_changes_nothing_emits_nothing():
     ctx = _ctx()
     dispatch("choose", ALICE, {"option_id": "write"}, ctx)

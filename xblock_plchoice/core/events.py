@@ -130,9 +130,14 @@ def _evidence_summary(evidence: dict[str, Any]) -> dict[str, Any]:
 
 
 def changes(before: LearnerRecord | None, after: LearnerRecord) -> list[Event]:
-    """The events one saved change produced: new workflow events, plus a new self-assessment."""
+    """The events one saved change produced: new workflow events, new replies, plus a new self-assessment."""
     seen = len(before.events) if before is not None else 0
     out = [event for entry in after.events[seen:] if (event := _from_workflow(after, entry)) is not None]
+    replies_seen = len(before.replies) if before is not None else 0  # threads are append-only (core.feedback)
+    for entry in after.replies[replies_seen:]:
+        title = next((e.get("activity_title", "") for e in reversed(after.events) if e.get("activity_title")), "")
+        out.append(replied(after, entry["attempt"], entry["id"], entry.get("author_id", ""), entry["text"],
+                           entry["at"], title))
     mine_before = ((before.draft or {}).get("self_assessment") if before is not None else None) or {}
     mine = (after.draft or {}).get("self_assessment") or {}
     if mine and mine.get("at") != mine_before.get("at"):
@@ -188,7 +193,8 @@ def replied(record: LearnerRecord, attempt_number: int, reply_id: str, author_id
             activity_title: str = "") -> Event:
     """A message in the reply thread of one attempt's feedback (learner or staff).
 
-    The ``reply`` command emits it; the text travels because a reply is written *to* the other side.
+    :func:`changes` emits it for each reply a change appended; the text travels because a reply is
+    written *to* the other side.
     """
     return _event(record, "replied", author_id, at, f"reply:{reply_id}", title=activity_title,
                   attempt=attempt_number, text=text, by_learner=author_id == record.learner_id)
