@@ -31,6 +31,14 @@ def contributions(record: LearnerRecord | None) -> Counter:
     out["total"] += 1
     out[f"status:{record.status}"] += 1
     out[f"status:{record.status}:option:{option}"] += 1
+    # the grading queue's filters (core.grading_queue.queue_total): unread replies and claims
+    if record.unread_replies:
+        out["unread"] += 1
+        out[f"unread:status:{record.status}"] += 1
+    if record.claim:
+        for name in ("claimed", f"claimed_by:{record.claimed_by}"):
+            out[name] += 1
+            out[f"{name}:status:{record.status}"] += 1
     if record.option_id:
         out[f"option:{option}:chosen"] += 1
     if record.attempts:

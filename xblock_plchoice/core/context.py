@@ -43,6 +43,12 @@ class GradeSink(Protocol):
 
     def scored(self, record: LearnerRecord, attempt: dict[str, Any], score: float, max_score: float) -> None: ...
 
+    def delivery_state(self, record: LearnerRecord) -> dict[str, Any] | None:
+        """The last grade delivery for this learner (:mod:`.grade_delivery`), None if the home sends none."""
+
+    def resend(self, record: LearnerRecord, attempt: dict[str, Any]) -> None:
+        """Deliver this reviewed attempt's grade again (same attempt and decision: still one grade)."""
+
 
 class NullGradeSink:
     """For activities without a grade (reflections) and for tests that do not look at grades."""
@@ -55,6 +61,12 @@ class NullGradeSink:
 
     def scored(self, record: LearnerRecord, attempt: dict[str, Any], score: float, max_score: float) -> None:
         self.events.append(("scored", record.learner_id, attempt["number"], score))
+
+    def delivery_state(self, record: LearnerRecord) -> dict[str, Any] | None:
+        return None
+
+    def resend(self, record: LearnerRecord, attempt: dict[str, Any]) -> None:
+        self.events.append(("resent", record.learner_id, attempt["number"], None))
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,7 @@ class Limits:
     page_size_max: int = 100
 
     def max_bytes_for(self, kind: str) -> int:
+        kind = kind.removeprefix("feedback_")  # staff feedback recordings: the same limits as learners'
         return {"audio": self.audio_max_bytes, "video": self.video_max_bytes}.get(kind, self.file_max_bytes)
 
 

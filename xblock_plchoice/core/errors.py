@@ -140,3 +140,23 @@ class UnsupportedFile(PLChoiceError):
     code = "unsupported_file"
     status = 415
     default_message = _("This kind of file is not accepted here.")
+
+
+class GradingConflict(Conflict):
+    """Another grader holds or has just reviewed this item. Nothing is lost: ``kept`` is the refused
+    review as it was sent, so the front end can put it back in the form; ``by`` names the other grader."""
+
+    def __init__(self, message: str | None = None, *, reason: str, by: str = "",
+                 kept: dict[str, Any] | None = None, **params: Any):
+        super().__init__(message, by=by, **params)
+        self.reason = reason
+        self.by = by
+        self.kept = kept
+
+    def to_dict(self, gettext: Callable[[str], str] = lambda s: s) -> dict[str, Any]:
+        body = super().to_dict(gettext)
+        body["reason"] = self.reason
+        body["by"] = self.by
+        if self.kept is not None:
+            body["kept"] = self.kept
+        return body

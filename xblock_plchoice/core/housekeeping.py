@@ -61,7 +61,8 @@ def delete_if_orphan(store: Store, file_id: str, cutoff: str) -> dict[str, Any] 
         meta = store.get_file_meta(file_id)
         if meta is None or meta.get("at", "") >= cutoff:
             return None
-        record = store.get_record(meta["activity_key"], meta["learner_id"])
+        # a feedback recording belongs to the reviewed learner's record, not to the grader who made it
+        record = store.get_record(meta["activity_key"], meta.get("feedback_for") or meta["learner_id"])
         if record is not None:
             if file_id in referenced_file_ids(record):
                 return None

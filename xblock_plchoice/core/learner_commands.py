@@ -10,10 +10,10 @@ import itertools
 from collections.abc import Iterator
 from typing import IO, Any
 
+from . import feedback, privacy, quota, reflection, views, workflow
 from . import payload as read
-from . import privacy, quota, reflection, views, workflow
 from .context import Actor, Context
-from .errors import FileTooLarge, IllegalTransition, UnsupportedFile, ValidationError
+from .errors import FileTooLarge, IllegalTransition, PermissionDenied, UnsupportedFile, ValidationError
 from .evidence import classify_upload, human_size, normalize_evidence, public_file, read_limited, safe_filename
 from .i18n import gettext_noop as _
 from .protocol import command, load_record, mutate_record
@@ -21,6 +21,8 @@ from .store import LearnerRecord
 
 BOTH = ("choice", "reflection")
 UPLOAD_KINDS = ("file", "audio", "video")
+#: Staff recordings for a review (``review.media_file_ids``); the learner reviewed may open them.
+FEEDBACK_KINDS = ("feedback_audio", "feedback_video")
 SNIFF_BYTES = 4096
 
 
@@ -79,7 +81,7 @@ def submit(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any
     def change(record: LearnerRecord) -> dict[str, Any]:
         workflow.check("submit", record)
         evidence = normalize_evidence(payload, ctx, actor.user_id, _allowed_kinds(ctx, record))
-        return workflow.submit(record, ctx.activity, evidence, ctx.now_iso(), views.past_due(ctx))
+        return workflow.submit(record, ctx.activity, evidence, ctx.now_iso(), views.past_due(ctx, record))
 
     record, _ = mutate_record(ctx, actor.user_id, change, display_name=actor.display_name,
                               after_save=lambda rec, attempt: ctx.grades.submitted(rec, attempt))
@@ -89,15 +91,21 @@ def submit(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any
 def store_upload(actor: Actor, ctx: Context, filename: str, content_type: str, stream: IO[bytes],
                  kind: str) -> dict[str, Any]:
     """Check, then stream one file into the blob store; nothing is kept if any check fails."""
-    if kind not in UPLOAD_KINDS:
+    if kind not in UPLOAD_KINDS + FEEDBACK_KINDS:
         raise ValidationError(_("The kind must be file, audio or video."), field="kind")
     if ctx.activity.kind != "choice" or ctx.blobs is None:
         raise IllegalTransition(_("This activity does not take files."))
-    record = load_record(ctx, actor.user_id)
-    if record.status not in workflow.ALLOWED["save_draft"]:
-        raise IllegalTransition(_("Choose how you will show your learning before adding evidence."))
-    if kind not in _allowed_kinds(ctx, record):
-        raise UnsupportedFile(_("The option you chose does not take %(kind)s evidence."), kind=kind)
+    purpose = None
+    if kind in FEEDBACK_KINDS:
+        if not actor.is_staff:
+            raise PermissionDenied(_("Only course staff can do that."))
+        purpose, kind = feedback.FEEDBACK_PURPOSE, kind.removeprefix("feedback_")
+    else:
+        record = load_record(ctx, actor.user_id)
+        if record.status not in workflow.ALLOWED["save_draft"]:
+            raise IllegalTransition(_("Choose how you will show your learning before adding evidence."))
+        if kind not in _allowed_kinds(ctx, record):
+            raise UnsupportedFile(_("The option you chose does not take %(kind)s evidence."), kind=kind)
     if len(ctx.store.files_for_learner(actor.user_id, ctx.course_key)) >= ctx.limits.files_max * 10:
         raise ValidationError(_("You have uploaded too many files here; delete your drafts to start over."),
                               field="file")
@@ -124,6 +132,8 @@ def store_upload(actor: Actor, ctx: Context, filename: str, content_type: str, s
     meta = {"file_id": file_id, "activity_key": ctx.activity_key, "course_key": ctx.course_key,
             "learner_id": actor.user_id, "name": name, "size": size, "mime": mime, "kind": kind,
             "path": path, "at": ctx.now_iso()}
+    if purpose:
+        meta["purpose"] = purpose
     try:
         with ctx.store.atomic():
             quota.confirm(ctx, actor.user_id, size)
@@ -132,6 +142,17 @@ def store_upload(actor: Actor, ctx: Context, filename: str, content_type: str, s
         ctx.blobs.delete(path)
         raise
     return views.file_view(ctx, public_file(meta))
+
+
+@command("reply")
+def reply(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """A message in an attempt's thread: a learner on their own attempts only, staff on anyone's."""
+    learner_id, attempt, text = feedback.read_reply_payload(actor, payload)
+    record, _entry = mutate_record(ctx, learner_id, lambda r: feedback.reply(
+        r, ctx.activity, attempt, text, actor, ctx.new_id(), ctx.now_iso()), must_exist=True)
+    if actor.is_staff:
+        return {"item": views.queue_item(ctx, record, actor)}
+    return _state(actor, ctx, record)
 
 
 @command("reflect", kinds=BOTH)

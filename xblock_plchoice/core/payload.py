@@ -63,3 +63,13 @@ def identifier(payload: dict[str, Any], key: str) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > 255:
         raise ValidationError(_("This field is required."), field=key)
     return value
+
+
+def flag(payload: dict[str, Any], key: str, *, default: bool = False) -> bool:
+    """A JSON true/false (absent or null: ``default``); anything else names the field."""
+    value = payload.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise ValidationError(_("Use true or false."), field=key)
+    return value

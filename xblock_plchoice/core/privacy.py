@@ -18,8 +18,9 @@ log = logging.getLogger(__name__)
 
 
 def referenced_file_ids(record: LearnerRecord) -> set[str]:
-    """Files the record's draft or attempts use: deleting any of them would break the learner's work."""
+    """Files the record's draft, attempts or reviews (feedback recordings) use: deleting any would break it."""
     ids = {f["file_id"] for a in record.attempts for f in a["evidence"].get("files", [])}
+    ids |= {f["file_id"] for a in record.attempts for f in (a.get("review") or {}).get("media") or []}
     if record.draft:
         ids |= {f["file_id"] for f in record.draft.get("files", [])}
     return ids

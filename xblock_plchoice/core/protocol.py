@@ -142,14 +142,17 @@ def upload_file(actor: Actor, ctx: Context, filename: str, content_type: str, st
 
 
 def readable_file_meta(actor: Actor, ctx: Context, file_id: str) -> dict[str, Any]:
-    """A file's metadata, for its owner or this activity's staff; 404 for anyone else.
+    """A file's metadata, for its owner, the learner a feedback recording is for, or this activity's staff;
+    404 for anyone else.
 
     404 rather than 403, so a learner cannot even learn that another's file exists.
     Adapters that hand out a direct (presigned) URL call this instead of :func:`open_file`.
     """
     meta = ctx.store.get_file_meta(file_id) if isinstance(file_id, str) else None
+    # a staff feedback recording is the reviewed learner's to open too (core.feedback.share_media)
+    readers = (meta["learner_id"], meta.get("feedback_for")) if meta else ()
     if (not meta or meta["activity_key"] != ctx.activity_key
-            or (meta["learner_id"] != actor.user_id and not actor.is_staff) or ctx.blobs is None):
+            or (actor.user_id not in readers and not actor.is_staff) or ctx.blobs is None):
         raise NotFound(_("That file does not exist or is not yours."))
     return meta
 
@@ -172,4 +175,4 @@ def export_csv(actor: Actor, ctx: Context) -> Iterator[str]:
 
 # The command modules register themselves with @command; importing them last
 # (after everything they use from here exists) fills COMMANDS for every importer.
-from . import learner_commands, staff_commands  # noqa: E402, F401, I001
+from . import comment_bank, grading_queue, learner_commands, staff_commands  # noqa: E402, F401, I001

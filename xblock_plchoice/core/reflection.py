@@ -104,10 +104,15 @@ def profile_view(profile: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def learning_log(ctx: Context, learner_id: str) -> list[dict[str, Any]]:
-    """The learner's reflections and choice/outcome events across the course, in time order."""
+    """The learner's reflections, choice/outcome events and feedback replies across the course, in time order."""
     entries: list[dict[str, Any]] = []
+    from .feedback import log_entries
+    from .grading_queue import STAFF_EVENTS
+
     for record in ctx.store.records_for_learner(learner_id, ctx.course_key):
-        entries.extend({"kind": "event", **event} for event in record.events)
+        entries.extend({"kind": "event", **event} for event in record.events if event["type"] not in STAFF_EVENTS)
+        title = next((e.get("activity_title", "") for e in reversed(record.events) if e.get("activity_title")), "")
+        entries.extend(log_entries(record, title))
     for entry in ctx.store.list_reflections(ctx.course_key, learner_id):
         entries.append({"kind": "reflection", "type": f"reflection_{entry['phase']}", "at": entry["at"],
                         "activity_key": entry["activity_key"], "activity_title": entry["activity_title"],

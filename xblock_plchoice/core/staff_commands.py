@@ -1,4 +1,6 @@
-"""Staff commands: the review queue, reviews, proposal decisions and analytics.
+"""Staff commands: reviews, proposal decisions, accommodations, rubric impact, grade resends and analytics.
+
+The queue and claims live in :mod:`.grading_queue`, the comment bank in :mod:`.comment_bank`.
 
 Registered ``staff_only``: :func:`protocol.dispatch` refuses a learner with a
 403 before any of this runs.
@@ -6,66 +8,93 @@ Registered ``staff_only``: :func:`protocol.dispatch` refuses a learner with a
 
 from __future__ import annotations
 
-from math import ceil
+from dataclasses import replace
 from typing import Any
 
+from . import accommodations, feedback, grade_delivery, grading_queue, views, workflow
 from . import payload as read
-from . import views, workflow
-from .activity import PROPOSAL_OPTION_ID
 from .analytics import analytics_view
 from .context import Actor, Context
+from .errors import GradingConflict, NotFound
+from .i18n import gettext_noop as _
 from .protocol import command, mutate_record
-
-DEFAULT_PAGE_SIZE = 20
-
-
-def _queue_total(counters: dict[str, float], status: str | None, option_id: str | None) -> int:
-    """Totals come from counters, not COUNT(*): the cost of a page stays flat as the course grows."""
-    if status and option_id:
-        return int(counters.get(f"status:{status}:option:{option_id}", 0))
-    if status:
-        return int(counters.get(f"status:{status}", 0))
-    if option_id:
-        return int(sum(counters.get(f"status:{s}:option:{option_id}", 0) for s in workflow.STATUSES))
-    return int(counters.get("total", 0))
+from .store import LearnerRecord
 
 
-@command("queue", staff_only=True, read_only=True)
-def queue(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    page = read.integer(payload, "page", default=1, low=1)
-    page_size = read.integer(payload, "page_size", default=DEFAULT_PAGE_SIZE, low=1, high=ctx.limits.page_size_max)
-    status = read.choice(payload, "status", workflow.STATUSES, optional=True)
-    option_ids = [o.id for o in ctx.activity.options] + [PROPOSAL_OPTION_ID]
-    option_id = read.choice(payload, "option_id", option_ids, optional=True)
-    records = ctx.store.query_records(ctx.activity_key, status=status,
-                                      option_id=option_id,
-                                      offset=(page - 1) * page_size, limit=page_size)
-    total = _queue_total(ctx.store.get_counters(ctx.activity_key), status, option_id)
-    return {
-        "items": [views.queue_item(ctx, record) for record in records],
-        "page": page, "page_size": page_size, "total": total, "pages": max(ceil(total / page_size), 1),
-        "filters": {"status": status, "option_id": option_id},
-    }
+def _kept(payload: dict[str, Any], feedback: str, decision: str | None) -> dict[str, Any]:
+    """The review as sent (text fields only), handed back with a 409 so the reviewer loses nothing."""
+    def texts(value: Any) -> dict[str, str]:
+        return ({str(k)[:40]: v for k, v in value.items() if isinstance(v, str)} if isinstance(value, dict)
+                else {})
+    media = payload.get("media_file_ids")
+    return {"ratings": texts(payload.get("ratings")), "comments": texts(payload.get("comments")),
+            "feedback": feedback, "decision": decision,
+            "media_file_ids": [m for m in media if isinstance(m, str)] if isinstance(media, list) else []}
 
 
 @command("review", staff_only=True)
 def review(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
     learner_id = read.identifier(payload, "learner_id")
     attempt = read.integer(payload, "attempt", low=1, high=1000)
-    ratings = workflow.normalize_ratings(ctx.activity, payload.get("ratings"))
-    feedback = read.text(payload, "feedback", limit=10_000)
+    feedback_text = read.text(payload, "feedback", limit=10_000)
     decision = read.choice(payload, "decision", workflow.DECISIONS)
+    media = feedback.resolve_media(ctx, payload.get("media_file_ids"))
+    kept = _kept(payload, feedback_text, decision)
 
-    def grade(record: Any, reviewed: dict[str, Any]) -> None:
+    def change(record: LearnerRecord) -> dict[str, Any]:
+        grading_queue.check_claim(record, actor, kept)
+        latest = record.latest_attempt
+        if latest and latest["number"] == attempt and latest["review"] is not None:
+            by = latest["review"].get("reviewer_name", "")
+            message = (_("%(by)s reviewed attempt %(number)d meanwhile; read their review first.") if by
+                       else _("Another grader reviewed attempt %(number)d meanwhile; read their review first."))
+            raise GradingConflict(message, reason="reviewed", by=by, kept=kept, number=attempt)
+        criteria = feedback.attempt_criteria(ctx.activity, latest)
+        ratings = workflow.normalize_ratings(replace(ctx.activity, criteria=criteria), payload.get("ratings"))
+        extra = {"comments": feedback.normalize_comments(criteria, payload.get("comments")), "media": media,
+                 "reviewer_name": actor.display_name}
+        reviewed = workflow.review(record, ctx.activity, attempt, ratings, feedback_text, decision,
+                                   actor.user_id, ctx.now_iso(), extra)
+        feedback.mark_read(record)
+        return reviewed
+
+    def grade(record: LearnerRecord, reviewed: dict[str, Any]) -> None:
+        feedback.share_media(ctx, media, record.learner_id)
         score = workflow.score_for(ctx.activity, decision)
         ctx.grades.scored(record, reviewed, score, ctx.activity.policies.points)
 
-    record, _ = mutate_record(
-        ctx, learner_id,
-        lambda r: workflow.review(r, ctx.activity, attempt, ratings, feedback, decision, actor.user_id,
-                                  ctx.now_iso()),
-        must_exist=True, after_save=grade)
-    return {"item": views.queue_item(ctx, record)}
+    record, _reviewed = mutate_record(ctx, learner_id, change, must_exist=True, after_save=grade)
+    return {"item": views.queue_item(ctx, record, actor)}
+
+
+@command("accommodate", staff_only=True)
+def accommodate(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """An individual due date and extra revisions; a learner without a record yet gets one (not started)."""
+    learner_id = read.identifier(payload, "learner_id")
+    due = accommodations.read_due(payload)
+    extra = read.integer(payload, "extra_revisions", default=0, low=0, high=accommodations.MAX_EXTRA_REVISIONS)
+    record, _none = mutate_record(ctx, learner_id, lambda r: accommodations.accommodate(
+        r, ctx.activity, due, extra, actor.user_id, ctx.now_iso()))
+    return {"item": views.queue_item(ctx, record, actor)}
+
+
+@command("rubric_impact", staff_only=True, read_only=True)
+def rubric_impact(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """How many learners already submitted: editors warn before criteria change (snapshots keep the past)."""
+    counters = ctx.store.get_counters(ctx.activity_key)
+    learners = int(sum(v for k, v in counters.items() if k.startswith("option:") and k.endswith(":submitted")))
+    return {"learners_with_attempts": learners, "attempts_exist": learners > 0}
+
+
+@command("resend_grade", staff_only=True)
+def resend_grade(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    learner_id = read.identifier(payload, "learner_id")
+    record = ctx.store.get_record(ctx.activity_key, learner_id)
+    if record is None:
+        raise NotFound(_("No work from this learner yet."))
+    with ctx.store.atomic():
+        grade_delivery.resend(ctx, record)
+    return {"item": views.queue_item(ctx, record, actor)}
 
 
 @command("decide_proposal", staff_only=True)
@@ -73,11 +102,11 @@ def decide_proposal(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict
     learner_id = read.identifier(payload, "learner_id")
     decision = read.choice(payload, "decision", ("approve", "redirect"))
     note = read.text(payload, "note", limit=4000)
-    record, _ = mutate_record(
+    record, _none = mutate_record(
         ctx, learner_id,
         lambda r: workflow.decide_proposal(r, ctx.activity, decision, note, actor.user_id, ctx.now_iso()),
         must_exist=True)
-    return {"item": views.queue_item(ctx, record)}
+    return {"item": views.queue_item(ctx, record, actor)}
 
 
 @command("analytics", staff_only=True, kinds=("choice", "reflection"), read_only=True)

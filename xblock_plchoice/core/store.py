@@ -42,6 +42,13 @@ class LearnerRecord:
     events: list[dict[str, Any]] = field(default_factory=list)
     updated_at: str = ""
     submitted_at: str | None = None
+    # feedback dialogue (core.feedback): append-only; ``replies_read`` is how many staff have seen
+    replies: list[dict[str, Any]] = field(default_factory=list)
+    replies_read: int = 0
+    # grading queue (core.grading_queue): who holds the item now; history goes to ``events``
+    claim: dict[str, Any] | None = None
+    # accommodations (core.accommodations): append-only, the last one applies
+    accommodations: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -59,6 +66,21 @@ class LearnerRecord:
     @property
     def latest_attempt(self) -> dict[str, Any] | None:
         return self.attempts[-1] if self.attempts else None
+
+    @property
+    def unread_replies(self) -> int:
+        """Learner replies staff have not opened yet (a column in the SQL stores: the queue filters on it)."""
+        return sum(1 for reply in self.replies[self.replies_read:] if reply["author_role"] == "learner")
+
+    @property
+    def claimed_by(self) -> str | None:
+        """The user id of the grader holding this item (a column too: the queue's "mine / unclaimed")."""
+        return self.claim["user_id"] if self.claim else None
+
+    @property
+    def sort_name(self) -> str:
+        """The queue's ``name`` order: case-folded display name, then (in the stores) learner id."""
+        return (self.display_name or "").casefold()[:255]
 
     def clone(self) -> LearnerRecord:
         return LearnerRecord.from_dict(copy.deepcopy(self.to_dict()))
@@ -79,8 +101,14 @@ class Store(Protocol):
         stored version is not ``expected_version``. ``record.version`` is already the new one."""
 
     def query_records(self, activity_key: str, *, status: str | None, option_id: str | None,
-                      offset: int, limit: int) -> list[LearnerRecord]:
-        """A page ordered by ``submitted_at`` (oldest first, never-submitted last), then learner id."""
+                      offset: int, limit: int, sort: str = "oldest", claimed: str | None = None,
+                      unread: bool = False) -> list[LearnerRecord]:
+        """A page of the queue, on indexed columns only (flat cost at any size).
+
+        ``sort``: ``oldest`` (``submitted_at`` ascending, never-submitted last), ``newest`` (descending,
+        never-submitted last) or ``name`` (:attr:`LearnerRecord.sort_name`); ties by learner id.
+        ``claimed``: None any, ``""`` unclaimed, else only items that user id claimed.
+        ``unread``: only items with :attr:`LearnerRecord.unread_replies` > 0."""
 
     def iter_records(self, activity_key: str) -> Iterator[LearnerRecord]:
         """Every record of an activity, streamed in learner-id order (for exports)."""
@@ -124,6 +152,16 @@ class Store(Protocol):
 
         For the housekeeping sweep: the caller may delete yielded files while iterating."""
 
+    # the course's comment bank (core.comment_bank) -------------------------------
+    def list_bank_comments(self, course_key: str) -> list[dict[str, Any]]:
+        """A course's saved comments, oldest first (then id)."""
+
+    def add_bank_comment(self, entry: dict[str, Any]) -> None:
+        """Store ``{"id","course_key","criterion_id","text","by","at"}``."""
+
+    def delete_bank_comment(self, course_key: str, comment_id: str) -> bool:
+        """Remove one saved comment of that course; False if there was none."""
+
 
 class BlobStore(Protocol):
     """Where evidence bytes go. Paths are opaque strings chosen by the store."""
@@ -145,14 +183,16 @@ class MemoryStore:
         self.reflections: list[dict[str, Any]] = []
         self.profiles: dict[tuple[str, str], dict[str, Any]] = {}
         self.files: dict[str, dict[str, Any]] = {}
+        self.bank: dict[str, dict[str, Any]] = {}
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        snapshot = copy.deepcopy((self.records, self.counters, self.reflections, self.profiles, self.files))
+        snapshot = copy.deepcopy((self.records, self.counters, self.reflections, self.profiles, self.files,
+                                  self.bank))
         try:
             yield
         except BaseException:
-            self.records, self.counters, self.reflections, self.profiles, self.files = snapshot
+            self.records, self.counters, self.reflections, self.profiles, self.files, self.bank = snapshot
             raise
 
     def get_record(self, activity_key: str, learner_id: str) -> LearnerRecord | None:
@@ -166,15 +206,24 @@ class MemoryStore:
             raise Conflict()
         self.records[key] = copy.deepcopy(record.to_dict())
 
-    def _sorted(self, activity_key: str) -> list[dict[str, Any]]:
-        rows = [r for (a, _), r in self.records.items() if a == activity_key]
-        return sorted(rows, key=lambda r: (r["submitted_at"] is None, r["submitted_at"] or "", r["learner_id"]))
+    def _sorted(self, activity_key: str, sort: str) -> list[LearnerRecord]:
+        rows = [LearnerRecord.from_dict(copy.deepcopy(r)) for (a, _), r in self.records.items() if a == activity_key]
+        rows.sort(key=lambda r: r.learner_id)
+        if sort == "name":
+            rows.sort(key=lambda r: r.sort_name)
+        else:
+            # stable sorts: by time (direction per sort), then never-submitted last; ties keep learner id order
+            rows.sort(key=lambda r: r.submitted_at or "", reverse=sort == "newest")
+            rows.sort(key=lambda r: r.submitted_at is None)
+        return rows
 
     def query_records(self, activity_key: str, *, status: str | None, option_id: str | None,
-                      offset: int, limit: int) -> list[LearnerRecord]:
-        rows = [r for r in self._sorted(activity_key)
-                if (status is None or r["status"] == status) and (option_id is None or r["option_id"] == option_id)]
-        return [LearnerRecord.from_dict(copy.deepcopy(r)) for r in rows[offset:offset + limit]]
+                      offset: int, limit: int, sort: str = "oldest", claimed: str | None = None,
+                      unread: bool = False) -> list[LearnerRecord]:
+        rows = [r for r in self._sorted(activity_key, sort)
+                if (status is None or r.status == status) and (option_id is None or r.option_id == option_id)
+                and (claimed is None or (r.claimed_by or "") == claimed) and (not unread or r.unread_replies > 0)]
+        return rows[offset:offset + limit]
 
     def iter_records(self, activity_key: str) -> Iterator[LearnerRecord]:
         rows = sorted((r for (a, _), r in self.records.items() if a == activity_key), key=lambda r: r["learner_id"])
@@ -242,6 +291,20 @@ class MemoryStore:
         old = sorted((m for m in self.files.values() if m["at"] < cutoff), key=lambda m: (m["at"], m["file_id"]))
         for meta in old:
             yield copy.deepcopy(meta)
+
+    def list_bank_comments(self, course_key: str) -> list[dict[str, Any]]:
+        rows = [copy.deepcopy(e) for e in self.bank.values() if e["course_key"] == course_key]
+        return sorted(rows, key=lambda e: (e["at"], e["id"]))
+
+    def add_bank_comment(self, entry: dict[str, Any]) -> None:
+        self.bank[entry["id"]] = copy.deepcopy(entry)
+
+    def delete_bank_comment(self, course_key: str, comment_id: str) -> bool:
+        entry = self.bank.get(comment_id)
+        if entry is None or entry["course_key"] != course_key:
+            return False
+        del self.bank[comment_id]
+        return True
 
 
 class MemoryBlobStore:

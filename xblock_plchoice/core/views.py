@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from . import quota, workflow
-from .activity import LEVELS, PHASES, Activity
+from . import accommodations, feedback, grade_delivery, quota, workflow
+from .activity import LEVELS, PHASES, Activity, parse_datetime
 from .analytics import status_counts
 from .context import Actor, Context
 from .reflection import latest_by_phase, shared_with_staff
@@ -35,17 +35,22 @@ def _evidence_view(ctx: Context, evidence: dict[str, Any]) -> dict[str, Any]:
             "files": [file_view(ctx, f) for f in evidence.get("files", [])]}
 
 
-def attempt_view(ctx: Context, attempt: dict[str, Any], *, for_staff: bool) -> dict[str, Any]:
+def attempt_view(ctx: Context, attempt: dict[str, Any], *, for_staff: bool,
+                 record: LearnerRecord | None = None) -> dict[str, Any]:
+    """One attempt as it was given: its rubric snapshot, its review, and its thread."""
     review = attempt.get("review")
     review_view = None
     if review:
-        review_view = {k: review[k] for k in ("ratings", "feedback", "decision", "at")}
+        review_view = {**{k: review[k] for k in ("ratings", "feedback", "decision", "at")},
+                       **feedback.review_view_extras(ctx, review)}
         if for_staff:
             review_view["reviewer_id"] = review.get("reviewer_id")
     return {
         "number": attempt["number"], "option_id": attempt["option_id"], "option_title": attempt["option_title"],
         "submitted_at": attempt["submitted_at"], "evidence": _evidence_view(ctx, attempt["evidence"]),
-        "self_assessment": attempt.get("self_assessment"), "review": review_view,
+        "self_assessment": attempt.get("self_assessment"),
+        "criteria": feedback.criteria_view(ctx.activity, attempt), "review": review_view,
+        "thread": feedback.thread(record, attempt["number"]) if record is not None else [],
     }
 
 
@@ -57,9 +62,14 @@ def _option_view(option: Any) -> dict[str, Any] | None:
             "time_estimate": option.time_estimate}
 
 
-def past_due(ctx: Context) -> bool:
-    due = ctx.activity.policies.due_at()
-    return bool(due and ctx.now() > due)
+def past_due(ctx: Context, record: LearnerRecord | None) -> bool:
+    """Past this learner's due date (their accommodation's, else the activity's)."""
+    return accommodations.is_past_due(ctx, record)
+
+
+def due_view(ctx: Context, record: LearnerRecord | None) -> str | None:
+    due = accommodations.effective_due(ctx.activity, record, ctx)
+    return due.isoformat() if due else None
 
 
 def _proposal_view(record: LearnerRecord) -> dict[str, Any] | None:
@@ -85,15 +95,17 @@ def me_view(ctx: Context, actor: Actor, record: LearnerRecord) -> dict[str, Any]
         "draft": None if draft is None else {
             **_evidence_view(ctx, draft), "self_assessment": draft.get("self_assessment"),
             "saved_at": draft.get("saved_at")},
-        "attempts": [attempt_view(ctx, a, for_staff=False) for a in record.attempts],
+        "attempts": [attempt_view(ctx, a, for_staff=False, record=record) for a in record.attempts],
         "revisions_left": workflow.revisions_left(activity, record),
-        "past_due": past_due(ctx),
+        "past_due": past_due(ctx, record),
+        "due": due_view(ctx, record),
+        "accommodation": accommodations.view(record),
         "can": {
             "choose": activity.kind == "choice" and can_change and status in workflow.ALLOWED["choose"],
             "propose": activity.allow_proposals and can_change and status in workflow.ALLOWED["propose"],
             "edit": status in workflow.ALLOWED["save_draft"],
             "self_assess": status in workflow.ALLOWED["self_assess"],
-            "submit": (status in workflow.ALLOWED["submit"] and not past_due(ctx)
+            "submit": (status in workflow.ALLOWED["submit"] and not past_due(ctx, record)
                        and (status != "revise" or workflow.revisions_left(activity, record) > 0)),
             "reflect_after": activity.kind == "reflection" or bool(latest_review),
         },
@@ -131,7 +143,8 @@ def limits_view(ctx: Context) -> dict[str, int]:
             "video_max_bytes": limits.video_max_bytes}
 
 
-def queue_item(ctx: Context, record: LearnerRecord) -> dict[str, Any]:
+def queue_item(ctx: Context, record: LearnerRecord, actor: Actor | None = None) -> dict[str, Any]:
+    """One learner's item in the staff queue (``actor``: the grader looking, for ``claimed_by_me``)."""
     reflections, profile = shared_with_staff(ctx, record.learner_id)
     option = workflow.current_option(ctx.activity, record)
     return {
@@ -141,12 +154,27 @@ def queue_item(ctx: Context, record: LearnerRecord) -> dict[str, Any]:
         "option_id": record.option_id,
         "option_title": option.title if option else "",
         "proposal": _proposal_view(record),
-        "attempts": [attempt_view(ctx, a, for_staff=True) for a in record.attempts],
+        "attempts": [attempt_view(ctx, a, for_staff=True, record=record) for a in record.attempts],
         "submitted_at": record.submitted_at,
+        "waiting_seconds": _waiting_seconds(ctx, record),
+        "version": record.version,
+        "claimed_by": (record.claim.get("display_name") or record.claim["user_id"]) if record.claim else None,
+        "claimed_by_me": bool(record.claim and actor is not None and record.claimed_by == actor.user_id),
+        "unread_replies": record.unread_replies,
+        "accommodation": accommodations.view(record),
+        "due": due_view(ctx, record),
+        "grade_delivery": grade_delivery.delivery_view(ctx, record),
         "revisions_left": workflow.revisions_left(ctx.activity, record),
         "shared_reflections": reflections,
         "shared_profile": profile,
     }
+
+
+def _waiting_seconds(ctx: Context, record: LearnerRecord) -> int | None:
+    """How long the item has waited for review (only while it waits): the queue shows it."""
+    if record.status != "submitted" or not record.submitted_at:
+        return None
+    return max(int((ctx.now() - parse_datetime(record.submitted_at)).total_seconds()), 0)
 
 
 def iso(value: datetime) -> str:

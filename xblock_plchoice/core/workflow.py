@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import accommodations
 from .activity import LEVELS, PROPOSAL_OPTION_ID, Activity, Option
 from .errors import Conflict, IllegalTransition, PastDue, ValidationError
 from .evidence import evidence_is_empty
@@ -75,7 +76,7 @@ def attempts_since_reset(record: LearnerRecord) -> list[dict[str, Any]]:
 
 def revisions_left(activity: Activity, record: LearnerRecord) -> int:
     used = max(len(attempts_since_reset(record)) - 1, 0)
-    return max(activity.policies.max_revisions - used, 0)
+    return max(accommodations.revision_limit(activity, record) - used, 0)
 
 
 def _event(record: LearnerRecord, now: str, kind: str, activity: Activity, **data: Any) -> None:
@@ -168,7 +169,7 @@ def submit(record: LearnerRecord, activity: Activity, evidence: dict[str, Any], 
         raise PastDue()
     if record.status == "revise" and revisions_left(activity, record) <= 0:
         raise IllegalTransition(_("You have used all %(count)d revisions for this activity."),
-                                count=activity.policies.max_revisions)
+                                count=accommodations.revision_limit(activity, record))
     if evidence_is_empty(evidence):
         raise ValidationError(_("Add your evidence (text, a link or a file) before submitting."), field="text")
     self_assessment = (record.draft or {}).get("self_assessment")
@@ -180,6 +181,10 @@ def submit(record: LearnerRecord, activity: Activity, evidence: dict[str, Any], 
         "number": len(record.attempts) + 1,
         "option_id": record.option_id,
         "option_title": option.title if option else "",
+        # the rubric snapshot: this attempt and its review read as given, whatever the author edits later
+        "criteria": [{"id": c.id, "title": c.title, "description": c.description} for c in activity.criteria],
+        "option": ({"id": option.id, "title": option.title, "guidance": option.guidance,
+                    "evidence_kinds": list(option.evidence_kinds)} if option else None),
         "evidence": evidence,
         "self_assessment": self_assessment,
         "submitted_at": now,
@@ -194,7 +199,9 @@ def submit(record: LearnerRecord, activity: Activity, evidence: dict[str, Any], 
 
 
 def review(record: LearnerRecord, activity: Activity, attempt_number: Any, ratings: dict[str, str],
-           feedback: str, decision: str, reviewer_id: str, now: str) -> dict[str, Any]:
+           feedback: str, decision: str, reviewer_id: str, now: str,
+           extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Add the review to the latest attempt; ``extra`` (comments, media: :mod:`.feedback`) joins it."""
     latest = record.latest_attempt
     if latest and attempt_number == latest["number"] and latest["review"] is not None:
         raise Conflict(_("Attempt %(number)d has already been reviewed."), number=latest["number"])
@@ -207,7 +214,7 @@ def review(record: LearnerRecord, activity: Activity, attempt_number: Any, ratin
     if decision == "revise" and not feedback.strip():
         raise ValidationError(_("Say what to improve when asking for a revision."), field="feedback")
     reviewed = {**latest, "review": {"ratings": ratings, "feedback": feedback, "decision": decision,
-                                     "at": now, "reviewer_id": reviewer_id}}
+                                     "at": now, "reviewer_id": reviewer_id, **(extra or {})}}
     record.attempts[-1] = reviewed
     record.status = decision
     _event(record, now, "reviewed", activity, attempt=latest["number"], decision=decision)
