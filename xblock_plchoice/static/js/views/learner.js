@@ -2,8 +2,9 @@
 // choosing a way), performance (evidence, self-assessment, submit), self-reflection
 // (feedback, after-reflection, learning log). Each part is its own module.
 
-import { bidi, formatDate, h } from '../dom.js';
+import { bidi, h } from '../dom.js';
 import { statusLabel } from '../labels.js';
+import { dueFact } from './accommodation.js';
 import { renderAttempts } from './attempts.js';
 import { renderChoice } from './choose.js';
 import { renderEvidence } from './evidence.js';
@@ -47,9 +48,8 @@ function renderHeader(ctx, activity, me) {
   if (activity.kind === 'choice') {
     facts.appendChild(h('li', { class: `plc-badge plc-badge-${me.status}` }, t('Status: %(status)s', { status: statusLabel(t, me.status) })));
   }
-  if (activity.policies && activity.policies.due) {
-    facts.appendChild(h('li', null, t('Due: %(date)s', { date: formatDate(activity.policies.due, lang) })));
-  }
+  const due = dueFact(ctx, activity, me); // the learner's own due date when accommodated (issue 9)
+  if (due) facts.appendChild(due);
   if (me.past_due) facts.appendChild(h('li', { class: 'plc-warning' }, t('The due date has passed.')));
   if (me.score) {
     facts.appendChild(h('li', { class: 'plc-score', 'data-testid': 'score' },

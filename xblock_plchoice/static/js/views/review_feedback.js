@@ -180,8 +180,10 @@ function mediaFeedback(ctx, draft) {
     draw();
     ctx.announce(t('%(name)s attached. Save the review to send it to the learner.', { name: view.name }));
   };
-  box.append(renderRecorder(ctx, 'audio', onUploaded),
-    h('details', { class: 'plc-media-video' }, h('summary', null, t('Video feedback')), renderRecorder(ctx, 'video', onUploaded)));
+  // The learners' recorder, uploading as feedback (kind feedback_audio / feedback_video), not as evidence.
+  const staffCtx = { ...ctx, transport: { ...ctx.transport, upload: (file, kind, progress) => ctx.transport.upload(file, `feedback_${kind}`, progress) } };
+  box.append(renderRecorder(staffCtx, 'audio', onUploaded),
+    h('details', { class: 'plc-media-video' }, h('summary', null, t('Video feedback')), renderRecorder(staffCtx, 'video', onUploaded)));
   draw();
   return box;
 }

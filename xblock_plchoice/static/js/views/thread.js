@@ -64,3 +64,39 @@ function replyForm(ctx, attempt, opts) {
   });
   return form;
 }
+
+/** The thread under a learner's own attempt (reply: with a reply box), or a read-only one for staff. */
+export function learnerThread(ctx, attempt, reply, level) {
+  const { t } = ctx;
+  if (!reply) return renderThread(ctx, attempt, { level });
+  return renderThread(ctx, attempt, {
+    level, focusKey: `thread-${attempt.number}`, memoryKey: `me:${attempt.number}`, label: t('Your reply'),
+    send: (text) => ctx.transport.call('reply', { attempt: attempt.number, text }),
+  });
+}
+
+/** Learning-log titles for the entries issue 9 adds (replies, accommodations); '' for any other. */
+export function logEntryTitle(t, entry) {
+  if (entry.type === 'reply') {
+    return entry.author_role === 'staff'
+      ? t('Staff replied about attempt %(number)s', { number: entry.attempt })
+      : t('I replied about attempt %(number)s', { number: entry.attempt });
+  }
+  if (entry.type === 'accommodated') return t('Accommodation granted');
+  return '';
+}
+
+/** What a reply or an accommodation entry shows under its title in the learning log. */
+export function logEntryExtras(ctx, entry) {
+  const { t, lang } = ctx;
+  if (entry.type === 'reply' && typeof entry.text === 'string') {
+    return [h('p', { class: 'plc-pre', dir: 'auto' }, entry.author_name && entry.author_role === 'staff' ? [bidi(entry.author_name), ': '] : null, entry.text)];
+  }
+  if (entry.type === 'accommodated') {
+    return [
+      entry.due ? h('p', null, t('Your due date: %(date)s', { date: formatDate(entry.due, lang) })) : null,
+      entry.extra_revisions ? h('p', null, t('Extra revisions granted: %(count)s', { count: entry.extra_revisions })) : null,
+    ].filter(Boolean);
+  }
+  return [];
+}
