@@ -105,6 +105,10 @@ class LearnerRecordRow(Base):
         Index("ix_record_queue", "activity_key", "status", "option_id", "submitted_at"),
         Index("ix_record_queue_sorted", "activity_key", "submitted_at", "learner_id"),
         Index("ix_record_learner", "learner_id", "course_key"),
+        # migration 0006: the grading queue's sorts and filters (core.grading_queue)
+        Index("ix_record_name", "activity_key", "sort_name", "learner_id"),
+        Index("ix_record_claim", "activity_key", "claimed_by", "submitted_at"),
+        Index("ix_record_unread", "activity_key", "unread_replies", "submitted_at"),
     )
 
     activity_key: Mapped[str] = mapped_column(String(512), primary_key=True)
@@ -114,6 +118,21 @@ class LearnerRecordRow(Base):
     option_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     submitted_at: Mapped[str | None] = mapped_column(String(40), nullable=True)  # ISO, sorts as text
     version: Mapped[int] = mapped_column(Integer)
+    sort_name: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    claimed_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    unread_replies: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    data: Mapped[dict] = mapped_column(JSON)
+
+
+class BankCommentRow(Base):
+    """One saved comment of a course's comment bank (core.comment_bank; migration 0006)."""
+
+    __tablename__ = "plc_bank_comment"
+    __table_args__ = (Index("ix_bank_course", "course_key", "at"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    course_key: Mapped[str] = mapped_column(String(512))
+    at: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict] = mapped_column(JSON)
 
 

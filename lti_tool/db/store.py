@@ -25,7 +25,7 @@ from lti_tool.blobs.files import FileBlobStore  # noqa: F401 - re-export, see th
 from xblock_plchoice.core.errors import Conflict
 from xblock_plchoice.core.store import LearnerRecord
 
-from .models import Counter, FileMetaRow, LearnerRecordRow, ProfileRow, ReflectionRow
+from .models import BankCommentRow, Counter, FileMetaRow, LearnerRecordRow, ProfileRow, ReflectionRow
 
 ITER_BATCH = 200
 
@@ -72,7 +72,8 @@ class SqlStore:
     def save_record(self, record: LearnerRecord, expected_version: int) -> None:
         data = copy.deepcopy(record.to_dict())
         columns = {"course_key": record.course_key, "status": record.status, "option_id": record.option_id,
-                   "submitted_at": record.submitted_at, "version": record.version, "data": data}
+                   "submitted_at": record.submitted_at, "version": record.version, "sort_name": record.sort_name,
+                   "claimed_by": record.claimed_by, "unread_replies": record.unread_replies, "data": data}
         if expected_version == 0:
             try:
                 with self.session.begin_nested():
@@ -92,14 +93,24 @@ class SqlStore:
             raise Conflict()
 
     def query_records(self, activity_key: str, *, status: str | None, option_id: str | None,
-                      offset: int, limit: int) -> list[LearnerRecord]:
-        query = select(LearnerRecordRow.data).where(LearnerRecordRow.activity_key == activity_key)
+                      offset: int, limit: int, sort: str = "oldest", claimed: str | None = None,
+                      unread: bool = False) -> list[LearnerRecord]:
+        row = LearnerRecordRow
+        query = select(row.data).where(row.activity_key == activity_key)
         if status is not None:
-            query = query.where(LearnerRecordRow.status == status)
+            query = query.where(row.status == status)
         if option_id is not None:
-            query = query.where(LearnerRecordRow.option_id == option_id)
-        query = query.order_by(LearnerRecordRow.submitted_at.is_(None), LearnerRecordRow.submitted_at,
-                               LearnerRecordRow.learner_id).offset(max(offset, 0)).limit(max(limit, 0))
+            query = query.where(row.option_id == option_id)
+        if claimed is not None:
+            query = query.where(row.claimed_by == claimed if claimed else row.claimed_by.is_(None))
+        if unread:
+            query = query.where(row.unread_replies > 0)
+        orders = {
+            "oldest": (row.submitted_at.is_(None), row.submitted_at, row.learner_id),
+            "newest": (row.submitted_at.is_(None), row.submitted_at.desc(), row.learner_id.desc()),
+            "name": (row.sort_name, row.learner_id),
+        }
+        query = query.order_by(*orders[sort]).offset(max(offset, 0)).limit(max(limit, 0))
         return [LearnerRecord.from_dict(copy.deepcopy(data)) for data in self.session.scalars(query)]
 
     def iter_records(self, activity_key: str) -> Iterator[LearnerRecord]:
@@ -210,6 +221,22 @@ class SqlStore:
             if len(rows) < ITER_BATCH:
                 return
             after = (rows[-1][0], rows[-1][1])
+
+    # the course's comment bank -------------------------------------------------------
+    def list_bank_comments(self, course_key: str) -> list[dict[str, Any]]:
+        query = (select(BankCommentRow.data).where(BankCommentRow.course_key == course_key)
+                 .order_by(BankCommentRow.at, BankCommentRow.id))
+        return [copy.deepcopy(d) for d in self.session.scalars(query)]
+
+    def add_bank_comment(self, entry: dict[str, Any]) -> None:
+        self.session.add(BankCommentRow(id=entry["id"], course_key=entry["course_key"], at=entry["at"],
+                                        data=copy.deepcopy(entry)))
+        self.session.flush()
+
+    def delete_bank_comment(self, course_key: str, comment_id: str) -> bool:
+        result = self.session.execute(delete(BankCommentRow).where(
+            BankCommentRow.course_key == course_key, BankCommentRow.id == comment_id))
+        return bool(result.rowcount)
 
     def count_records(self, activity_key: str) -> int:
         """Rows of one activity (used by health checks and tests, not by the core)."""

@@ -172,3 +172,71 @@ class StoreContract:
 
 def bytes_io(data: bytes) -> io.BytesIO:
     return io.BytesIO(data)
+
+    # issue 9: the grading queue's sorts and filters, and the comment bank ------------------------
+    def _queue_rows(self, store):
+        rows = [
+            record("amy", status="submitted", submitted_at="2026-01-03", display_name="Zoë Amy"),
+            record("ben", status="submitted", submitted_at="2026-01-01", display_name="ben",
+                   claim={"user_id": "g1", "display_name": "G One", "at": "t"}),
+            record("cat", status="submitted", submitted_at="2026-01-01", display_name="Cat",
+                   replies=[{"id": "r1", "attempt": 1, "author_role": "learner", "author_id": "cat",
+                             "author_name": "", "text": "?", "at": "t"}]),
+            record("dan", status="chosen", display_name="Adam"),
+            record("eve", status="revise", submitted_at="2026-01-02", display_name="eve",
+                   claim={"user_id": "g2", "display_name": "G Two", "at": "t"},
+                   replies=[{"id": "r2", "attempt": 1, "author_role": "learner", "author_id": "eve",
+                             "author_name": "", "text": "!", "at": "t"}], replies_read=1),
+        ]
+        with store.atomic():
+            for row in rows:
+                store.save_record(row, 0)
+
+    def test_queue_sorts_by_wait_and_name(self):
+        store = self.make_store()
+        self._queue_rows(store)
+
+        def ids(**kwargs):
+            page = store.query_records("act-1", status=kwargs.pop("status", None), option_id=None, offset=0,
+                                       limit=10, **kwargs)
+            return [r.learner_id for r in page]
+
+        assert ids() == ["ben", "cat", "eve", "amy", "dan"]
+        assert ids(sort="oldest") == ["ben", "cat", "eve", "amy", "dan"]
+        assert ids(sort="newest") == ["amy", "eve", "cat", "ben", "dan"]
+        assert ids(sort="name") == ["dan", "ben", "cat", "eve", "amy"]  # case-folded: "Adam" < "ben" < "Zoë"
+        assert ids(status="submitted", sort="newest") == ["amy", "cat", "ben"]
+
+    def test_queue_filters_on_claims_and_unread_replies(self):
+        store = self.make_store()
+        self._queue_rows(store)
+
+        def ids(**kwargs):
+            return [r.learner_id for r in store.query_records("act-1", status=kwargs.pop("status", None),
+                                                              option_id=None, offset=0, limit=10, **kwargs)]
+
+        assert ids(claimed="g1") == ["ben"]
+        assert ids(claimed="") == ["cat", "amy", "dan"]
+        assert ids(unread=True) == ["cat"]  # eve's reply was read
+        assert ids(unread=True, claimed="") == ["cat"]
+        assert ids(status="submitted", claimed="", sort="name") == ["cat", "amy"]
+        loaded = store.get_record("act-1", "eve")
+        assert loaded.claim["display_name"] == "G Two" and loaded.replies_read == 1 and loaded.unread_replies == 0
+
+    def test_comment_bank_belongs_to_one_course(self):
+        store = self.make_store()
+        with store.atomic():
+            store.add_bank_comment({"id": "c2", "course_key": "course-1", "criterion_id": "", "text": "Bien ✓",
+                                    "by": "s", "at": "2026-01-02"})
+            store.add_bank_comment({"id": "c1", "course_key": "course-1", "criterion_id": "clarity",
+                                    "text": "=Short", "by": "s", "at": "2026-01-01"})
+            store.add_bank_comment({"id": "c3", "course_key": "course-2", "criterion_id": "", "text": "x",
+                                    "by": "s", "at": "2026-01-01"})
+        assert [e["id"] for e in store.list_bank_comments("course-1")] == ["c1", "c2"]
+        assert store.list_bank_comments("course-1")[1]["text"] == "Bien ✓"
+        with store.atomic():
+            assert store.delete_bank_comment("course-2", "c1") is False
+            assert store.delete_bank_comment("course-1", "c1") is True
+            assert store.delete_bank_comment("course-1", "c1") is False
+        assert [e["id"] for e in store.list_bank_comments("course-1")] == ["c2"]
+        assert [e["id"] for e in store.list_bank_comments("course-2")] == ["c3"]

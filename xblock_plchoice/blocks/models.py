@@ -22,6 +22,10 @@ class LearnerRecordRow(models.Model):
     option_id = models.CharField(max_length=64, null=True, blank=True)
     submitted_at = models.CharField(max_length=64, null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
+    # the grading queue's sorts and filters (migration 0002; core.grading_queue)
+    sort_name = models.CharField(max_length=255, default="")
+    claimed_by = models.CharField(max_length=255, null=True, blank=True)
+    unread_replies = models.PositiveIntegerField(default=0)
     data = models.JSONField()
 
     class Meta:
@@ -34,6 +38,9 @@ class LearnerRecordRow(models.Model):
             models.Index(fields=["activity_key", "status", "submitted_at"], name="plchoice_rec_status"),
             models.Index(fields=["activity_key", "option_id", "submitted_at"], name="plchoice_rec_option"),
             models.Index(fields=["learner_id", "course_key"], name="plchoice_rec_learner"),
+            models.Index(fields=["activity_key", "sort_name", "learner_id"], name="plchoice_rec_name"),
+            models.Index(fields=["activity_key", "claimed_by", "submitted_at"], name="plchoice_rec_claim"),
+            models.Index(fields=["activity_key", "unread_replies", "submitted_at"], name="plchoice_rec_unread"),
         ]
 
 
@@ -91,3 +98,16 @@ class FileRow(models.Model):
     class Meta:
         app_label = "plchoice"
         indexes = [models.Index(fields=["learner_id", "course_key"], name="plchoice_file_learner")]
+
+
+class BankCommentRow(models.Model):
+    """One saved comment of a course's comment bank (core.comment_bank); added and removed, never edited."""
+
+    entry_id = models.CharField(max_length=64, unique=True)
+    course_key = models.CharField(max_length=255)
+    at = models.CharField(max_length=64)
+    data = models.JSONField()
+
+    class Meta:
+        app_label = "plchoice"
+        indexes = [models.Index(fields=["course_key", "at"], name="plchoice_bank_course")]

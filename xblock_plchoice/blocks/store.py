@@ -23,7 +23,14 @@ from django.db.models import F
 
 from ..core.errors import Conflict
 from ..core.store import LearnerRecord
-from .models import CounterRow, FileRow, LearnerRecordRow, ProfileRow, ReflectionRow
+from .models import BankCommentRow, CounterRow, FileRow, LearnerRecordRow, ProfileRow, ReflectionRow
+
+#: Queue orders (core.store.Store.query_records): each one an index read forwards or backwards.
+_ORDERS = {
+    "oldest": (F("submitted_at").asc(nulls_last=True), F("learner_id").asc()),
+    "newest": (F("submitted_at").desc(nulls_last=True), F("learner_id").desc()),
+    "name": (F("sort_name").asc(), F("learner_id").asc()),
+}
 
 #: ``iter_records`` reads this many rows per query, so exports stream at flat memory.
 ITER_BATCH = 500
@@ -36,6 +43,9 @@ def _columns(record: LearnerRecord) -> dict[str, Any]:
         "option_id": record.option_id,
         "submitted_at": record.submitted_at,
         "version": record.version,
+        "sort_name": record.sort_name,
+        "claimed_by": record.claimed_by,
+        "unread_replies": record.unread_replies,
         "data": record.to_dict(),
     }
 
@@ -74,13 +84,18 @@ class DjangoStore:
             raise Conflict()
 
     def query_records(self, activity_key: str, *, status: str | None, option_id: str | None,
-                      offset: int, limit: int) -> list[LearnerRecord]:
+                      offset: int, limit: int, sort: str = "oldest", claimed: str | None = None,
+                      unread: bool = False) -> list[LearnerRecord]:
         rows = LearnerRecordRow.objects.filter(activity_key=activity_key)
         if status is not None:
             rows = rows.filter(status=status)
         if option_id is not None:
             rows = rows.filter(option_id=option_id)
-        rows = rows.order_by(F("submitted_at").asc(nulls_last=True), "learner_id")
+        if claimed is not None:
+            rows = rows.filter(claimed_by=claimed) if claimed else rows.filter(claimed_by__isnull=True)
+        if unread:
+            rows = rows.filter(unread_replies__gt=0)
+        rows = rows.order_by(*_ORDERS[sort])
         return [_record(data) for data in rows.values_list("data", flat=True)[offset:offset + limit]]
 
     def iter_records(self, activity_key: str) -> Iterator[LearnerRecord]:
@@ -183,6 +198,20 @@ class DjangoStore:
                 if data.get("at", "") < cutoff:
                     yield data
             last = batch[-1][0]
+
+
+    # the course's comment bank ---------------------------------------------------
+    def list_bank_comments(self, course_key: str) -> list[dict[str, Any]]:
+        rows = BankCommentRow.objects.filter(course_key=course_key).order_by("at", "entry_id")
+        return list(rows.values_list("data", flat=True))
+
+    def add_bank_comment(self, entry: dict[str, Any]) -> None:
+        BankCommentRow.objects.create(entry_id=entry["id"], course_key=entry["course_key"], at=entry["at"],
+                                      data=entry)
+
+    def delete_bank_comment(self, course_key: str, comment_id: str) -> bool:
+        deleted, _ = BankCommentRow.objects.filter(course_key=course_key, entry_id=comment_id).delete()
+        return bool(deleted)
 
 
 # --------------------------------------------------------------------------- blobs

@@ -27,6 +27,7 @@ TEXT_MAX_CHARS = 4000
 BANK_MAX = 500
 CSV_MAX_CHARS = 1_000_000
 CSV_HEADER = ["criterion_id", "text"]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # no text file of ours has these
 _CRITERION = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 ACTIONS = ("list", "add", "remove", "export", "import")
 
@@ -54,7 +55,9 @@ def to_csv(entries: list[dict[str, Any]]) -> str:
 
 
 def _unescape(cell: str) -> str:
-    """Undo :func:`exports.neutralize` (an apostrophe before a formula character), so a round trip is exact."""
+    """Undo :func:`exports.neutralize` (an apostrophe before a formula character), so a round trip is exact.
+
+    Only that escaped form is read back; a cell that *starts* with a formula character is refused."""
     return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
 
 
@@ -63,7 +66,7 @@ def parse_csv(text: str) -> list[tuple[str, str]]:
     if len(text) > CSV_MAX_CHARS:
         raise ValidationError(_("The file is too large for a comment bank (at most %(max)d characters)."),
                               field="csv", max=CSV_MAX_CHARS)
-    if "\x00" in text:
+    if _CONTROL.search(text):
         raise ValidationError(_("This is not a comment bank CSV (it contains binary data)."), field="csv")
     try:
         rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
@@ -79,15 +82,15 @@ def parse_csv(text: str) -> list[tuple[str, str]]:
         if len(row) != 2:
             raise ValidationError(_("Row %(row)d must have exactly two cells: criterion_id,text."), field="csv",
                                   row=number)
-        criterion, body = (_unescape(cell).strip() for cell in row)
+        if any(cell.lstrip(" ").startswith(FORMULA_START) for cell in row):
+            raise ValidationError(_("Row %(row)d starts like a spreadsheet formula; it was refused for safety."),
+                                  field="csv", row=number)
+        criterion, body = (_unescape(cell.strip()) for cell in row)
         if criterion and not _CRITERION.match(criterion):
             raise ValidationError(_("Row %(row)d: the criterion id is not valid."), field="csv", row=number)
         if not body or len(body) > TEXT_MAX_CHARS:
             raise ValidationError(_("Row %(row)d: the comment must be 1 to %(max)d characters."), field="csv",
                                   row=number, max=TEXT_MAX_CHARS)
-        if body.startswith(FORMULA_START):
-            raise ValidationError(_("Row %(row)d starts like a spreadsheet formula; it was refused for safety."),
-                                  field="csv", row=number)
         out.append((criterion, body))
     return out
 

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
+from . import accommodations
 from .activity import Activity
 from .context import Context
 from .json_body import repair_text
@@ -38,11 +39,14 @@ def header(activity: Activity) -> list[str]:
                "submitted_at", "text", "links", "files"]
     columns += [f"self:{c.id}" for c in activity.criteria] + ["self_comment"]
     columns += [f"staff:{c.id}" for c in activity.criteria]
-    columns += ["feedback", "decision", "reviewed_at", "reviewer_id"]
+    columns += [f"comment:{c.id}" for c in activity.criteria]
+    columns += ["feedback", "decision", "reviewed_at", "reviewer_id", "feedback_media", "replies",
+                "accommodated_due", "extra_revisions"]
     return columns
 
 
 def attempt_rows(activity: Activity, record: LearnerRecord) -> Iterator[list[str]]:
+    granted = accommodations.current(record)
     for attempt in record.attempts:
         mine = attempt.get("self_assessment") or {}
         review = attempt.get("review") or {}
@@ -52,8 +56,11 @@ def attempt_rows(activity: Activity, record: LearnerRecord) -> Iterator[list[str
                " ".join(evidence.get("links", [])), "; ".join(f["name"] for f in evidence.get("files", []))]
         row += [(mine.get("ratings") or {}).get(c.id, "") for c in activity.criteria] + [mine.get("comment", "")]
         row += [(review.get("ratings") or {}).get(c.id, "") for c in activity.criteria]
+        row += [(review.get("comments") or {}).get(c.id, "") for c in activity.criteria]
         row += [review.get("feedback", ""), review.get("decision", ""), review.get("at", ""),
-                review.get("reviewer_id", "")]
+                review.get("reviewer_id", ""), "; ".join(m["name"] for m in review.get("media") or []),
+                sum(1 for r in record.replies if r["attempt"] == attempt["number"]),
+                (granted or {}).get("due") or "", (granted or {}).get("extra_revisions", "")]
         yield [neutralize(cell) for cell in row]
 
 

@@ -105,8 +105,8 @@ class Store(Protocol):
                       unread: bool = False) -> list[LearnerRecord]:
         """A page of the queue, on indexed columns only (flat cost at any size).
 
-        ``sort``: ``oldest`` (``submitted_at`` ascending, never-submitted last), ``newest`` (descending,
-        never-submitted last) or ``name`` (:attr:`LearnerRecord.sort_name`); ties by learner id.
+        ``sort``: ``oldest`` (``submitted_at`` then learner id ascending, never-submitted last), ``newest``
+        (both descending, never-submitted last) or ``name`` (:attr:`LearnerRecord.sort_name`, then learner id).
         ``claimed``: None any, ``""`` unclaimed, else only items that user id claimed.
         ``unread``: only items with :attr:`LearnerRecord.unread_replies` > 0."""
 
@@ -212,8 +212,9 @@ class MemoryStore:
         if sort == "name":
             rows.sort(key=lambda r: r.sort_name)
         else:
-            # stable sorts: by time (direction per sort), then never-submitted last; ties keep learner id order
-            rows.sort(key=lambda r: r.submitted_at or "", reverse=sort == "newest")
+            # by time then learner id (both descending for ``newest``: one index read backwards), then
+            # never-submitted last (a stable sort keeps the order within each group)
+            rows.sort(key=lambda r: (r.submitted_at or "", r.learner_id), reverse=sort == "newest")
             rows.sort(key=lambda r: r.submitted_at is None)
         return rows
 
