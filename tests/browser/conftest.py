@@ -73,7 +73,9 @@ class Workbench:
             if self.process.poll() is not None:
                 raise RuntimeError(f"workbench exited early; see {self.var_dir / 'server.log'}")
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as response:
+                # A long timeout: the first request builds the scenario list, and a second request
+                # arriving meanwhile would rebuild it too, so a page could see it half-built (a 404).
+                with urllib.request.urlopen(self.url + "/", timeout=60) as response:
                     if response.status == 200:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
