@@ -60,10 +60,13 @@ class Member:
 
 
 def default_members() -> dict[str, Member]:
-    """One instructor and three learners: enough for a queue with 'not started' people."""
+    """Two instructors and three learners: a queue with 'not started' people and two graders."""
     people = [
         Member("instructor-1", "Ada Instructor", [ROLE + "Instructor", INSTITUTION_ROLE + "Faculty"],
                "ada@example.edu"),
+        # a second grader: claims and the "mine / unclaimed" queue need two people grading one course
+        Member("instructor-2", "Tomás Assistant", [ROLE + "TeachingAssistant", ROLE + "Instructor"],
+               "tomas@example.edu"),
         Member("learner-1", "Lin Learner", [ROLE + "Learner", INSTITUTION_ROLE + "Student"], "lin@example.edu"),
         Member("learner-2", "Sam Student", [ROLE + "Learner", INSTITUTION_ROLE + "Student"], "sam@example.edu"),
         Member("learner-3", "Noor Newcomer", [ROLE + "Learner", INSTITUTION_ROLE + "Student"], "noor@example.edu"),

@@ -30,7 +30,8 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from lti_tool.db.outbox_models import GradeOutbox
+from lti_tool.db.models import utcnow
+from lti_tool.db.outbox_models import DEAD, DELIVERED, PENDING, GradeOutbox
 from xblock_plchoice.core.store import LearnerRecord
 
 from .service_tokens import SCORE_SCOPE
@@ -114,6 +115,40 @@ class OutboxGradeSink:
         self._queue(record, attempt, "scored",
                     reviewed_score(record.learner_id, attempt, score, max_score, self.launch_url), review.get("at"))
 
+    def delivery_state(self, record: LearnerRecord) -> dict[str, Any] | None:
+        """The last outbox message for this learner's line item, as a reason *code* (never the platform's body:
+        ``last_error`` may quote it, and that stays in the operator's log)."""
+        if not self.lineitem_url:
+            return None
+        row = self.session.scalars(
+            select(GradeOutbox).where(GradeOutbox.target_key == _key(self.lineitem_url, record.learner_id),
+                                      GradeOutbox.activity_key == record.activity_key)
+            .order_by(GradeOutbox.id.desc()).limit(1)).first()
+        if row is None:
+            return None
+        at = row.delivered_at or row.created_at
+        return {"state": _STATE[row.status], "reason": _reason(row), "http_status": row.last_status,
+                "attempt": row.attempt, "at": at.isoformat() if at else None}
+
+    def resend(self, record: LearnerRecord, attempt: dict[str, Any], score: float, max_score: float) -> None:
+        """Queue this decision again: a given-up message goes back to pending under the *same* idempotency
+        key (a platform that applied it already will not apply it twice); a delivered one stays delivered;
+        a decision never queued (no line item then) is queued now. Exactly once per (attempt, decision)."""
+        if not self.lineitem_url:
+            return
+        review = attempt.get("review") or {}
+        key = _key(record.activity_key, record.learner_id, attempt.get("number"), "scored", review.get("at"))
+        row = self.session.scalars(select(GradeOutbox).where(GradeOutbox.idempotency_key == key)).first()
+        if row is None:
+            self.scored(record, attempt, score, max_score)
+            return
+        if row.status == DELIVERED:
+            return
+        row.status, row.tries, row.next_attempt_at = PENDING, 0, utcnow()
+        row.lease_until = row.lease_owner = None
+        self.session.flush()
+        event.listen(self.session, "after_commit", wake_outbox, once=True)
+
     def _queue(self, record: LearnerRecord, attempt: dict[str, Any], kind: str, payload: dict[str, Any],
                moment: Any) -> None:
         if not self.lineitem_url:
@@ -131,6 +166,28 @@ class OutboxGradeSink:
             status="pending", tries=0, ambiguous=False))
         # Deliver promptly once this transaction commits (nothing is sent if it rolls back).
         event.listen(self.session, "after_commit", wake_outbox, once=True)
+
+
+_STATE = {PENDING: "pending", DELIVERED: "delivered", DEAD: "failed"}
+
+
+def _reason(row: GradeOutbox) -> str:
+    """A :data:`core.grade_delivery.REASONS` code from the row's status and last HTTP status."""
+    if row.status == DELIVERED:
+        return "delivered"
+    status = row.last_status
+    error = row.last_error or ""
+    if row.status == DEAD:
+        return "refused" if status is not None and 400 <= status < 500 and status not in (401, 429) else "gave_up"
+    if not row.tries:
+        return "queued"
+    if status == 401:
+        return "token"
+    if error.startswith("No registration"):
+        return "registration"
+    if status is None:
+        return "unreachable"
+    return "busy"
 
 
 def _default_launch_url() -> str:

@@ -2,7 +2,8 @@
 
 Runs the real path (core ``dispatch`` on the Django store the XBlocks use,
 SQLite) and prints the median time of one queue page and of analytics at each
-size, with the ratio to the 100-learner figure measured in the same run.
+size, with the ratio to the 100-learner figure measured in the same run (issue 9 adds the grading queue's
+``sort=oldest`` for "submitted", the ``unread_replies`` and claim filters, and the other sorts).
 Flat means a ratio near 1.
 """
 
@@ -42,11 +43,24 @@ def main(sizes: tuple[int, ...] = SIZES) -> None:
                     "queue", staff, {"page": 1, "page_size": 20, "status": "submitted", "option_id": "write"}, ctx)),
                 "queue last page": median_ms(lambda: dispatch(
                     "queue", staff, {"page": max(size // 20, 1), "page_size": 20}, ctx)),
+                # issue 9: the grading queue's default sort for "submitted", its filters and the other sorts
+                "queue submitted sort=oldest": median_ms(lambda: dispatch(
+                    "queue", staff, {"page": 1, "page_size": 20, "status": "submitted", "sort": "oldest"}, ctx)),
+                "queue unread_replies": median_ms(lambda: dispatch(
+                    "queue", staff, {"page": 1, "page_size": 20, "unread": True}, ctx)),
+                "queue claimed=mine": median_ms(lambda: dispatch(
+                    "queue", staff, {"page": 1, "page_size": 20, "claimed": "mine"}, ctx)),
+                "queue unclaimed sort=newest": median_ms(lambda: dispatch(
+                    "queue", staff, {"page": 1, "page_size": 20, "claimed": "unclaimed", "sort": "newest"}, ctx)),
+                "queue sort=name": median_ms(lambda: dispatch(
+                    "queue", staff, {"page": 1, "page_size": 20, "sort": "name"}, ctx)),
                 "analytics": median_ms(lambda: dispatch("analytics", staff, {}, ctx)),
                 "state (staff)": median_ms(lambda: dispatch("state", staff, {}, ctx)),
             }
             check = dispatch("queue", staff, {"page": 1, "page_size": 20}, ctx)
             assert check["total"] == size and len(check["items"]) == 20
+            unread = dispatch("queue", staff, {"page": 1, "page_size": 20, "unread": True}, ctx)
+            assert unread["total"] == len(range(7, size, 50)) and all(i["unread_replies"] for i in unread["items"])
             if not base:
                 base = figures
             for name, value in figures.items():

@@ -204,6 +204,8 @@ def test_accommodation_extends_due_date_and_revisions_everywhere():
     # a brand-new learner can be accommodated before starting; a cleared one falls back to the activity's
     assert dispatch("accommodate", STAFF, {"learner_id": "dan", "due": later}, ctx)["item"]["status"] == \
         "not_started"
+    dan_rows = [line for line in "".join(csv_chunks(ctx)).splitlines() if line.startswith("dan,")]
+    assert len(dan_rows) == 1 and dan_rows[0].endswith(later[:19] + "+00:00,0")
     cleared = dispatch("accommodate", STAFF, {"learner_id": "dan", "due": None}, ctx)["item"]
     assert cleared["accommodation"] is None and cleared["due"] == parse_activity(
         {**default_choice_definition(), "policies": {"due": due}}).policies.due_at().isoformat()

@@ -1,9 +1,11 @@
 """Property tests: no sequence of commands loses an attempt or reaches an invalid state.
 
 Hypothesis drives learners and staff through random commands (legal or not).
-After every step: attempts, choices and proposals only grow, reviews are never
-rewritten, each status agrees with the record's history, a refused command
-changed nothing, and the incremental counters equal a full recount.
+After every step: attempts, choices, proposals, replies and accommodations
+only grow, reviews are never rewritten, a reply never changes a status, a
+claimed item is reviewed only by its holder, each status agrees with the
+record's history, a refused command changed nothing, and the incremental
+counters equal a full recount.
 """
 
 import copy
@@ -20,6 +22,9 @@ from xblock_plchoice.core.workflow import STATUSES, attempts_since_reset
 
 from .helpers import STAFF, make_ctx
 
+GRADERS = st.sampled_from([Actor("grader-a", "staff", "Ana"), Actor("grader-b", "staff", "Ben")])
+DUES = st.sampled_from([None, "2020-01-01T00:00:00+00:00", "2099-01-01T00:00:00+00:00", "soon"])
+
 LEARNERS = st.sampled_from(["alice", "bob"])
 OPTIONS = st.sampled_from(["write", "write", "build", "record", "nope"])
 LEVEL = st.sampled_from(["not_yet", "meets", "exceeds"])
@@ -34,13 +39,20 @@ class Workflow(RuleBasedStateMachine):
         self.seen: dict[str, dict] = {}
 
     def run(self, name, actor, payload):
-        before = copy.deepcopy((self.ctx.store.records, self.ctx.store.counters, self.ctx.store.reflections))
+        store = self.ctx.store
+        before = copy.deepcopy((store.records, store.counters, store.reflections, store.files, store.bank))
         try:
             dispatch(name, actor, payload, self.ctx)
         except PLChoiceError as error:
             assert 400 <= error.status < 500 and error.render()
-            after = (self.ctx.store.records, self.ctx.store.counters, self.ctx.store.reflections)
+            after = (store.records, store.counters, store.reflections, store.files, store.bank)
             assert after == before, f"refused {name} changed the store"
+            return False
+        return True
+
+    def status_of(self, learner):
+        record = self.ctx.store.get_record("act-1", learner)
+        return record.status if record else None
 
     @rule(learner=LEARNERS, option=OPTIONS)
     def choose(self, learner, option):
@@ -90,6 +102,45 @@ class Workflow(RuleBasedStateMachine):
         prompt = "goal" if phase == "before" else "worked"
         self.run("reflect", Actor(learner), {"phase": phase, "answers": {prompt: text}, "share_with_staff": share})
 
+    @rule(learner=LEARNERS, attempt=st.integers(0, 3), text=TEXT, as_staff=st.booleans())
+    def reply(self, learner, attempt, text, as_staff):
+        status = self.status_of(learner)
+        payload = {"attempt": attempt, "text": text}
+        actor = STAFF if as_staff else Actor(learner)
+        if as_staff:
+            payload["learner_id"] = learner
+        self.run("reply", actor, payload)
+        assert self.status_of(learner) == status, "a reply changed the status"
+
+    @rule(learner=LEARNERS, other=LEARNERS)
+    def reply_on_someone_else(self, learner, other):
+        """A learner naming another learner is always refused (run() checks nothing changed)."""
+        if learner != other:
+            assert not self.run("reply", Actor(learner), {"learner_id": other, "attempt": 1, "text": "hi"})
+
+    @rule(learner=LEARNERS, grader=GRADERS, release=st.booleans())
+    def claim(self, learner, grader, release):
+        record = self.ctx.store.get_record("act-1", learner)
+        holder = record.claimed_by if record else None
+        done = self.run("claim", grader, {"learner_id": learner, "release": release})
+        if holder and holder != grader.user_id:
+            assert not done, "a grader took or released another grader's claim"
+
+    @rule(learner=LEARNERS, grader=GRADERS, ratings=RATINGS, decision=st.sampled_from(["mastered", "revise"]))
+    def grader_review(self, learner, grader, ratings, decision):
+        record = self.ctx.store.get_record("act-1", learner)
+        holder = record.claimed_by if record else None
+        attempt = len(record.attempts) if record else 1
+        done = self.run("review", grader, {"learner_id": learner, "attempt": attempt, "ratings": ratings,
+                                           "feedback": "Improve", "decision": decision,
+                                           "comments": {"clarity": "Comment"}})
+        if holder and holder != grader.user_id:
+            assert not done, "a review went over another grader's claim"
+
+    @rule(learner=LEARNERS, due=DUES, extra=st.sampled_from([0, 1, 2, -1, "x"]))
+    def accommodate(self, learner, due, extra):
+        self.run("accommodate", STAFF, {"learner_id": learner, "due": due, "extra_revisions": extra})
+
     @rule(learner=LEARNERS)
     def staff_reset(self, learner):
         reset_learner(self.ctx.store, "act-1", learner, self.ctx.now_iso)
@@ -113,6 +164,9 @@ class Workflow(RuleBasedStateMachine):
                 assert len(record.proposals) >= len(old["proposals"])
                 for then, now in zip(old["proposals"], record.proposals):
                     assert (now["title"], now["plan"], now["at"]) == (then["title"], then["plan"], then["at"])
+                assert record.replies[:len(old["replies"])] == old["replies"]
+                assert record.accommodations[:len(old["accommodations"])] == old["accommodations"]
+                assert old["replies_read"] <= record.replies_read <= len(record.replies)
                 assert record.version > old["version"] or record.to_dict() == old
             self.seen[record.learner_id] = copy.deepcopy(record.to_dict())
 

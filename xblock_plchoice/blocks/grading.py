@@ -80,6 +80,41 @@ class SubmissionsGradeSink:
         submissions_api.set_score(uuid, earned, possible)
 
 
+    def _submission_uuid(self, record: LearnerRecord, attempt: dict[str, Any]) -> str | None:
+        from submissions import api as submissions_api
+
+        return next((s["uuid"] for s in submissions_api.get_submissions(self._item(record))
+                     if s["attempt_number"] == attempt["number"]), None)
+
+    def delivery_state(self, record: LearnerRecord) -> dict[str, Any] | None:
+        """edx-submissions' score state for the latest decision (edx-platform's gradebook follows its
+        ``score_set``): recorded, no score by design (revise), or missing."""
+        from submissions import api as submissions_api
+
+        from ..core.workflow import attempts_since_reset
+
+        # since the last Instructor Dashboard reset: a reset hides the earlier score on purpose
+        attempt = next((a for a in reversed(attempts_since_reset(record)) if a.get("review")), None)
+        if attempt is None:
+            return None
+        review = attempt["review"]
+        if review.get("decision") != "mastered":
+            return {"state": "delivered", "reason": "no_score", "attempt": attempt["number"], "at": review.get("at")}
+        uuid = self._submission_uuid(record, attempt)
+        score = submissions_api.get_latest_score_for_submission(uuid) if uuid else None
+        if score is None:
+            return {"state": "failed", "reason": "missing", "attempt": attempt["number"], "at": None}
+        created = score.get("created_at")
+        return {"state": "delivered", "reason": "recorded", "attempt": attempt["number"],
+                "at": created.isoformat() if hasattr(created, "isoformat") else created}
+
+    def resend(self, record: LearnerRecord, attempt: dict[str, Any], score: float, max_score: float) -> None:
+        """Set the score again only when edx-submissions lacks it: one score per (attempt, decision)."""
+        state = self.delivery_state(record)
+        if state is not None and state["state"] == "failed":
+            self.scored(record, attempt, score, max_score)
+
+
 def on_score_reset(sender: Any, anonymous_user_id: str = "", course_id: str = "", item_id: str = "",
                    **kwargs: Any) -> None:
     """Instructor Dashboard "reset attempts": edx-submissions clears the score, we let the learner start over.

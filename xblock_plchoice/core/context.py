@@ -46,7 +46,7 @@ class GradeSink(Protocol):
     def delivery_state(self, record: LearnerRecord) -> dict[str, Any] | None:
         """The last grade delivery for this learner (:mod:`.grade_delivery`), None if the home sends none."""
 
-    def resend(self, record: LearnerRecord, attempt: dict[str, Any]) -> None:
+    def resend(self, record: LearnerRecord, attempt: dict[str, Any], score: float, max_score: float) -> None:
         """Deliver this reviewed attempt's grade again (same attempt and decision: still one grade)."""
 
 
@@ -65,7 +65,7 @@ class NullGradeSink:
     def delivery_state(self, record: LearnerRecord) -> dict[str, Any] | None:
         return None
 
-    def resend(self, record: LearnerRecord, attempt: dict[str, Any]) -> None:
+    def resend(self, record: LearnerRecord, attempt: dict[str, Any], score: float, max_score: float) -> None:
         self.events.append(("resent", record.learner_id, attempt["number"], None))
 
 

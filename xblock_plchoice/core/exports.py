@@ -1,4 +1,5 @@
-"""Staff CSV export, streamed, one row per attempt, safe to open in a spreadsheet.
+"""Staff CSV export, streamed, one row per attempt (or per accommodation before any attempt), safe to open
+in a spreadsheet.
 
 A learner can type ``=HYPERLINK("http://evil", "click")`` as evidence; opened
 in Excel or LibreOffice that cell would run. Every cell that a spreadsheet
@@ -61,6 +62,12 @@ def attempt_rows(activity: Activity, record: LearnerRecord) -> Iterator[list[str
                 review.get("reviewer_id", ""), "; ".join(m["name"] for m in review.get("media") or []),
                 sum(1 for r in record.replies if r["attempt"] == attempt["number"]),
                 (granted or {}).get("due") or "", (granted or {}).get("extra_revisions", "")]
+        yield [neutralize(cell) for cell in row]
+    if granted and not record.attempts:
+        # an accommodation granted before any work is still listed (one row, attempt columns empty)
+        row = [record.learner_id, record.display_name, record.status, record.option_id or ""]
+        row += [""] * (len(header(activity)) - len(row) - 2) + [granted.get("due") or "",
+                                                                granted.get("extra_revisions", "")]
         yield [neutralize(cell) for cell in row]
 
 

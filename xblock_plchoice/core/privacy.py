@@ -87,7 +87,9 @@ def delete_my_data(actor: Actor, ctx: Context) -> dict[str, int]:
             store.save_record(record, expected)
             drafts += 1
         keep |= referenced_file_ids(record)
-    orphans = [m for m in store.files_for_learner(actor.user_id, ctx.course_key) if m["file_id"] not in keep]
+    # a grader's feedback recordings live in other learners' reviews: never theirs to erase from here
+    orphans = [m for m in store.files_for_learner(actor.user_id, ctx.course_key)
+               if m["file_id"] not in keep and m.get("purpose") != "feedback"]
     return {
         "reflections": _delete_reflections(store, ctx.course_key, actor.user_id),
         "profile": store.delete_profile(ctx.course_key, actor.user_id),
