@@ -28,6 +28,32 @@ export function deliveryLabel(t, state) {
   return labels[state] || String(state || '');
 }
 
+/**
+ * The delivery's reason in plain words, from its code (the same English msgids as
+ * core/grade_delivery.py's REASONS, written out here so the front end's catalog carries them).
+ */
+export function reasonLabel(t, gd) {
+  const labels = {
+    queued: t('Waiting to be sent to the gradebook.'),
+    delivered: t('The gradebook has this grade.'),
+    unreachable: t('The platform could not be reached; the tool will try again.'),
+    busy: t('The platform was busy or had an error; the tool will try again.'),
+    token: t("The platform refused the tool's access token; the tool will try again."),
+    registration: t("This platform's registration was removed from the tool; sending is paused."),
+    refused: t('The platform refused the grade. Check that the assignment still exists in the gradebook, then resend.'),
+    gave_up: t('Sending stopped after too many failed tries. Resend when the platform is back.'),
+    recorded: t('Open edX has the score for this attempt.'),
+    no_score: t('A revision request sends no score: the learner is still working.'),
+    missing: t('Open edX has no score for this attempt yet. Resend it.'),
+  };
+  return labels[gd.reason_code] || (gd.reason ? t(gd.reason) : '');
+}
+
+/** Whether to offer "Send the grade again": where the home says so, else after a failed delivery. */
+export function canResend(gd) {
+  return typeof gd.can_resend === 'boolean' ? gd.can_resend : gd.state === 'failed';
+}
+
 /** Claimed by whom, in a few words, for the queue's cell. */
 export function claimedText(t, item) {
   if (item.claimed_by_me) return t('You');
@@ -73,8 +99,9 @@ export function renderDelivery(ctx, item, onItem) {
   if (gd.attempt) line.append(' · ', t('attempt %(number)s', { number: gd.attempt }));
   if (gd.at) line.append(' · ', h('time', { datetime: gd.at }, formatDate(gd.at, lang)));
   box.appendChild(line);
-  if (gd.reason) box.appendChild(h('p', { class: gd.state === 'failed' ? 'plc-warning' : 'plc-hint', dir: 'auto' }, gd.reason));
-  if (gd.can_resend) {
+  const reason = reasonLabel(t, gd);
+  if (reason) box.appendChild(h('p', { class: gd.state === 'failed' ? 'plc-warning' : 'plc-hint' }, reason));
+  if (canResend(gd)) {
     const button = h('button', { type: 'button', class: 'plc-button plc-small', 'data-focus': 'resend' }, t('Send the grade again'));
     button.addEventListener('click', async () => {
       const result = await ctx.run(button, () => ctx.transport.call('resend_grade', { learner_id: item.learner_id }), { scope: box });

@@ -4,7 +4,7 @@
 // updateQueueRow redraws one row's cells after a claim, reply or resend in the review panel.
 
 import { field, h } from '../dom.js';
-import { claimedText, deliveryLabel, waitingText } from './grading.js';
+import { claimedText, deliveryLabel, reasonLabel, waitingText } from './grading.js';
 
 export function queueDefaults(q) {
   if (q.sort === undefined) q.sort = 'oldest';
@@ -52,7 +52,7 @@ export function extraCells(ctx, item) {
     h('td', { 'data-col': 'claimed', dir: 'auto' }, claimedText(t, item) || '—'),
     h('td', { 'data-col': 'unread' }, unread ? h('strong', { class: 'plc-unread' }, t('New replies: %(count)s', { count: unread })) : '—'),
     h('td', { 'data-col': 'grade' }, gd && gd.state
-      ? [deliveryLabel(t, gd.state), gd.state === 'failed' && gd.reason ? h('span', { class: 'plc-hint plc-block', dir: 'auto' }, gd.reason) : null]
+      ? [deliveryLabel(t, gd.state), gd.state === 'failed' ? h('span', { class: 'plc-hint plc-block' }, reasonLabel(t, gd)) : null]
       : '—'),
   ];
 }

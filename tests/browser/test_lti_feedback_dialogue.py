@@ -1,0 +1,202 @@
+"""Issue 9 in the LTI home, launched by the demo platform over HTTP (real OIDC, real AGS outbox):
+an instructor claims a learner, comments on a criterion, saves it to the comment bank and records
+audio feedback; the queue shows the grade delivery; the learner plays the recording and replies;
+a second instructor is refused on the claimed item and keeps their text; an accommodation lets a
+learner past the due date submit. axe runs on the new parts in English and Arabic."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.lti.platform_fixtures import Browser, platform_state, wait_for
+from xblock_plchoice.core.activity import default_choice_definition
+
+from .feedback_pages import (
+    assert_clean_text,
+    claim,
+    fill_review,
+    media_size,
+    open_review,
+    queue_row,
+    record_audio_feedback,
+    reply,
+    save_review,
+)
+from .lti_fixtures import launch_url
+from .pages import choose, rate_all, section, submit
+from .test_lti_accessibility import check
+from .test_lti_learning_loop import open_launch
+
+pytestmark = pytest.mark.browser
+pytest_plugins = ("tests.browser.lti_fixtures",)  # servers
+
+SHOTS = Path("/tmp/feedback-ui")
+
+
+def shot(locator, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    locator.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def submit_work(page: Page, url: str, text: str):
+    root = open_launch(page, url)
+    choose(root, "Write an explanation")
+    section(root, "evidence").get_by_label("Your written evidence").fill(text)
+    rate_all(root, "Meets")
+    submit(root)
+    return root
+
+
+def all_statuses(root) -> None:
+    queue = section(root, "queue")
+    queue.get_by_label("Status").select_option(value="")
+    queue.get_by_role("button", name="Show", exact=True).click()
+    expect(section(root, "queue").locator("[data-testid=queue] caption")).to_be_visible()
+
+
+def test_lti_comment_audio_delivery_reply_and_second_grader(servers, new_page, media_browser):
+    platform, tool = servers()
+    link = Browser(platform, tool, "instructor-1").deep_link(default_choice_definition())
+    learner_url = launch_url(platform, "learner-1", link["id"])
+    staff_url = launch_url(platform, "instructor-1", link["id"])
+    learner = new_page(target=media_browser)
+    submit_work(learner, learner_url, "Plants make sugar from light.")
+
+    staff = new_page(target=media_browser)
+    staff.context.grant_permissions(["microphone", "camera"], origin=tool.url)
+    root = open_launch(staff, staff_url)
+    expect(queue_row(root, "Lin Learner").locator("td[data-col=waiting]")).to_contain_text("waiting 1 minute")
+    panel = open_review(root, "Lin Learner")
+    claim(panel, "Lin Learner")
+    form = panel.locator(".plc-review-form")
+    form.get_by_label("Comment on Accurate science (optional)").fill("Name the pigment: chlorophyll a.")
+    form.get_by_role("button", name="Save the comment on Accurate science to the comment bank").click()
+    expect(root.locator(".plc-status")).to_have_text("Saved to the comment bank.")
+    record_audio_feedback(staff, panel)
+    fill_review(panel, "Not yet", "Good start; see my comments.", "Revise and resubmit")
+    assert_clean_text(root)
+    save_review(panel)
+    expect(root.get_by_test_id("review-panel")).to_have_count(0)
+
+    # The revise decision's AGS score reaches the platform; the queue says so.
+    wait_for(lambda: [s for s in platform_state(platform)["scores"] if s["gradingProgress"] == "NotReady"] or None,
+             timeout=30, message="the revise score at the platform")
+    root = open_launch(staff, staff_url)
+    all_statuses(root)
+    expect(queue_row(root, "Lin Learner").locator("td[data-col=grade]")).to_have_text("Grade delivered")
+    panel = open_review(root, "Lin Learner")
+    expect(panel.get_by_test_id("delivery")).to_contain_text("The gradebook has this grade.")
+    shot(panel, "lti-staff-panel-after-review-en")
+
+    root = open_launch(learner, learner_url)
+    attempts = section(root, "attempts")
+    expect(attempts.locator("td[data-comment=accuracy]")).to_have_text("Name the pigment: chlorophyll a.")
+    audio = attempts.get_by_test_id("feedback").locator("audio")
+    expect(audio).to_have_count(1)
+    assert media_size(learner, audio) > 1000
+    reply(attempts.get_by_test_id("thread").first, "Thank you, I will name chlorophyll a.")
+    thread = section(root, "attempts").get_by_test_id("thread").first
+    expect(thread.locator(".plc-message")).to_contain_text("Thank you, I will name chlorophyll a.")
+    expect(root.locator(".plc-badge")).to_contain_text("Revision requested")
+    shot(section(root, "attempts"), "lti-learner-feedback-en")
+    assert_clean_text(root)
+
+    # Lin resubmits; a second instructor finds the item claimed by Ada and is refused, keeping the text.
+    section(root, "evidence").get_by_label("Your written evidence").fill("Chlorophyll a absorbs light.")
+    rate_all(root, "Exceeds")
+    submit(root)
+    second = new_page()
+    root2 = open_launch(second, launch_url(platform, "instructor-2", link["id"]))
+    row = queue_row(root2, "Lin Learner")
+    expect(row.locator("td[data-col=claimed]")).to_have_text("Ada Instructor")
+    expect(row.locator("td[data-col=unread]")).to_have_text("New replies: 1")
+    panel = open_review(root2, "Lin Learner")
+    expect(panel.get_by_test_id("claim")).to_contain_text("Claimed by Ada Instructor")
+    expect(panel.get_by_test_id("thread")).to_contain_text("Thank you, I will name chlorophyll a.")
+    form = fill_review(panel, "Meets", "Clear now.", "Mastered")
+    save_review(panel)
+    expect(form.locator(".plc-conflict")).to_contain_text("Ada Instructor")
+    expect(form.locator(".plc-conflict")).to_contain_text("everything you wrote is still in this form")
+    expect(form.get_by_label("Feedback for the learner")).to_have_value("Clear now.")
+    shot(panel, "lti-conflict-en")
+    assert_clean_text(root2)
+    assert learner.errors == [] and staff.errors == [] and second.errors == []
+
+
+def test_lti_accommodation_lets_a_learner_past_due_submit(servers, new_page):
+    platform, tool = servers()
+    definition = default_choice_definition()
+    definition["policies"]["due"] = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    link = Browser(platform, tool, "instructor-1").deep_link(definition)
+    learner_url = launch_url(platform, "learner-2", link["id"])
+    learner = new_page()
+    root = open_launch(learner, learner_url)
+    expect(root.locator(".plc-header")).to_contain_text("The due date has passed.")
+    choose(root, "Write an explanation")
+    expect(section(root, "evidence").locator("button[type=submit]")).to_be_disabled()
+
+    staff = new_page()
+    root = open_launch(staff, launch_url(platform, "instructor-1", link["id"]))
+    all_statuses(root)
+    panel = open_review(root, "Sam Student")
+    acc = panel.get_by_test_id("accommodation")
+    due = (datetime.now() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    acc.get_by_label("Individual due date").fill(due)
+    acc.get_by_label("Extra revisions").fill("1")
+    acc.get_by_role("button", name="Save accommodation").click()
+    expect(root.locator(".plc-status")).to_have_text("Accommodation saved for Sam Student.")
+    expect(panel.get_by_test_id("accommodation")).to_contain_text("Extra revisions granted: 1")
+    shot(panel, "lti-accommodation-en")
+
+    root = open_launch(learner, learner_url)
+    expect(root.get_by_test_id("own-due")).to_contain_text("Your due date:")
+    expect(root.locator(".plc-header")).not_to_contain_text("The due date has passed.")
+    section(root, "evidence").get_by_label("Your written evidence").fill("Late, with permission.")
+    rate_all(root, "Meets")
+    submit(root)
+    expect(root.locator(".plc-badge")).to_contain_text("Submitted for review")
+    assert_clean_text(root)
+    assert learner.errors == [] and staff.errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_lti_feedback_ui_has_no_axe_violations(servers, new_page, lang):
+    platform, tool = servers()
+    link = Browser(platform, tool, "instructor-1").deep_link(default_choice_definition())
+    learner = new_page()
+    learner_url = launch_url(platform, "learner-1", link["id"], locale=lang)
+    root = open_launch(learner, learner_url)
+    sec = section(root, "choose")
+    sec.get_by_role("radio").first.check()
+    sec.locator("form button[type=submit]").first.click()
+    section(root, "evidence").locator("textarea").first.fill("Evidence / دليل")
+    for fieldset in root.locator(".plc-self-assess fieldset[data-criterion]").all():
+        fieldset.get_by_role("radio").nth(1).check()
+    section(root, "evidence").locator("button[type=submit]").click()
+    expect(section(root, "attempts")).to_be_visible()
+
+    staff = new_page()
+    root = open_launch(staff, launch_url(platform, "instructor-1", link["id"], locale=lang))
+    section(root, "queue").locator("[data-testid=queue] tbody button").first.click()
+    panel = root.get_by_test_id("review-panel")
+    panel.get_by_test_id("claim").get_by_role("button").click()
+    expect(panel.get_by_test_id("claim").get_by_role("button")).to_have_count(1)
+    panel.locator(".plc-media-video summary").click()
+    reply(panel.get_by_test_id("thread"), "Mensaje / رسالة")
+    expect(panel.get_by_test_id("thread").locator(".plc-message")).to_have_count(1)
+    root.get_by_test_id("comment-bank").get_by_role("button").first.click()
+    expect(root.get_by_test_id("comment-bank").locator(".plc-bank-list > *")).to_have_count(1)
+    shot(root, f"lti-staff-{lang}")
+    check(staff, f"{lang} LTI staff: claim bar, comments, bank tools, media, thread, accommodation, bank")
+    assert_clean_text(root)
+
+    root = open_launch(learner, learner_url)
+    expect(section(root, "attempts").get_by_test_id("thread").locator(".plc-message")).to_have_count(1)
+    shot(root, f"lti-learner-{lang}")
+    check(learner, f"{lang} LTI learner: thread with a staff message and the reply box")
+    assert_clean_text(root)
+    assert learner.errors == [] and staff.errors == []
