@@ -116,7 +116,10 @@ def test_lti_comment_audio_delivery_reply_and_second_grader(servers, new_page, m
     expect(row.locator("td[data-col=unread]")).to_have_text("New replies: 1")
     panel = open_review(root2, "Lin Learner")
     expect(panel.get_by_test_id("claim")).to_contain_text("Claimed by Ada Instructor")
-    expect(panel.get_by_test_id("thread")).to_contain_text("Thank you, I will name chlorophyll a.")
+    threads = panel.get_by_test_id("thread")
+    expect(threads).to_have_count(2)  # attempt 2 (under review), then attempt 1 with Lin's reply
+    expect(threads.nth(0)).to_contain_text("Conversation about attempt 2")
+    expect(threads.nth(1)).to_contain_text("Thank you, I will name chlorophyll a.")
     form = fill_review(panel, "Meets", "Clear now.", "Mastered")
     save_review(panel)
     expect(form.locator(".plc-conflict")).to_contain_text("Ada Instructor")

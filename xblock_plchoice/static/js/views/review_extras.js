@@ -9,9 +9,12 @@ import { renderClaimBar, renderDelivery } from './grading.js';
 import { updateQueueRow } from './queue_extras.js';
 import { renderThread } from './thread.js';
 
-function latestOf(item, number) {
+/** The attempt the panel reviews (by number), then earlier ones with messages, newest first. */
+function threadsOf(item, number) {
   const attempts = Array.isArray(item.attempts) ? item.attempts : [];
-  return attempts.find((a) => a.number === number) || attempts[attempts.length - 1] || null;
+  const latest = attempts.find((a) => a.number === number) || attempts[attempts.length - 1];
+  const earlier = attempts.filter((a) => a !== latest && Array.isArray(a.thread) && a.thread.length).reverse();
+  return latest ? [latest, ...earlier] : earlier;
 }
 
 /** {top, thread, bottom}: nodes for review_panel.js to place; thread is null without an attempt. */
@@ -38,13 +41,11 @@ export function panelExtras(ctx, item, latest) {
   };
   const parts = {
     top: slot((it) => renderClaimBar(ctx, it, onItem)),
-    thread: latest ? slot((it) => {
-      const attempt = latestOf(it, latest.number);
-      return attempt ? renderThread(ctx, attempt, {
-        send: send(attempt.number), level: 5, focusKey: 'staff-thread',
-        memoryKey: `${it.learner_id}:${attempt.number}`, label: t('Reply to the learner'),
-      }) : null;
-    }) : null,
+    // The latest attempt's thread, then any earlier attempt's that has messages (newest first).
+    thread: latest ? slot((it) => threadsOf(it, latest.number).map((attempt, index) => renderThread(ctx, attempt, {
+      send: send(attempt.number), level: 5, focusKey: index ? `staff-thread-${attempt.number}` : 'staff-thread',
+      memoryKey: `${it.learner_id}:${attempt.number}`, label: t('Reply to the learner'),
+    }))) : null,
     bottom: slot((it) => [renderAccommodation(ctx, it, onItem), renderDelivery(ctx, it, onItem)]),
   };
   // Opening the panel reads the learner's replies: the queue's unread count goes to zero.

@@ -65,10 +65,13 @@ function replyForm(ctx, attempt, opts) {
   return form;
 }
 
-/** The thread under a learner's own attempt (reply: with a reply box), or a read-only one for staff. */
+/**
+ * The thread under a learner's own attempt, with a reply box. None where attempts are shown to staff
+ * (earlier attempts in the review panel): the panel shows every thread itself, with staff reply boxes.
+ */
 export function learnerThread(ctx, attempt, reply, level) {
   const { t } = ctx;
-  if (!reply) return renderThread(ctx, attempt, { level });
+  if (!reply) return null;
   return renderThread(ctx, attempt, {
     level, focusKey: `thread-${attempt.number}`, memoryKey: `me:${attempt.number}`, label: t('Your reply'),
     send: (text) => ctx.transport.call('reply', { attempt: attempt.number, text }),
