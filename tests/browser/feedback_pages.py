@@ -60,7 +60,7 @@ def save_review(panel: Locator) -> None:
 
 def reply(thread: Locator, text: str) -> None:
     thread.locator("textarea").fill(text)
-    thread.get_by_role("button", name="Send reply").click()
+    thread.locator("form.plc-reply button[type=submit]").click()  # any language
 
 
 def media_size(page: Page, media: Locator) -> int:
