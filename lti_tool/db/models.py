@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 
 def utcnow() -> datetime:
@@ -107,8 +108,8 @@ class LearnerRecordRow(Base):
         Index("ix_record_learner", "learner_id", "course_key"),
         # migration 0006: the grading queue's sorts and filters (core.grading_queue)
         Index("ix_record_name", "activity_key", "sort_name", "learner_id"),
-        Index("ix_record_claim", "activity_key", "claimed_by", "submitted_at"),
-        Index("ix_record_unread", "activity_key", "unread_replies", "submitted_at"),
+        Index("ix_record_claim", "activity_key", "claimed_by", "submitted_at", "learner_id"),
+        Index("ix_record_unread", "activity_key", "has_unread", "submitted_at", "learner_id"),
     )
 
     activity_key: Mapped[str] = mapped_column(String(512), primary_key=True)
@@ -120,7 +121,7 @@ class LearnerRecordRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     sort_name: Mapped[str] = mapped_column(String(255), default="", server_default="")
     claimed_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    unread_replies: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    has_unread: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     data: Mapped[dict] = mapped_column(JSON)
 
 

@@ -73,7 +73,7 @@ class SqlStore:
         data = copy.deepcopy(record.to_dict())
         columns = {"course_key": record.course_key, "status": record.status, "option_id": record.option_id,
                    "submitted_at": record.submitted_at, "version": record.version, "sort_name": record.sort_name,
-                   "claimed_by": record.claimed_by, "unread_replies": record.unread_replies, "data": data}
+                   "claimed_by": record.claimed_by, "has_unread": record.has_unread, "data": data}
         if expected_version == 0:
             try:
                 with self.session.begin_nested():
@@ -104,7 +104,7 @@ class SqlStore:
         if claimed is not None:
             query = query.where(row.claimed_by == claimed if claimed else row.claimed_by.is_(None))
         if unread:
-            query = query.where(row.unread_replies > 0)
+            query = query.where(row.has_unread.is_(True))
         orders = {
             "oldest": (row.submitted_at.is_(None), row.submitted_at, row.learner_id),
             "newest": (row.submitted_at.is_(None), row.submitted_at.desc(), row.learner_id.desc()),

@@ -60,10 +60,10 @@ def fake_record(i: int, rng: random.Random, attempts: int | None = None) -> Lear
         })
     record.submitted_at = record.attempts[-1]["submitted_at"]
     record.display_name = f"Learner {rng.randrange(10**6):06d}"  # random, so the name order is not the id order
-    if i % 50 == 7:  # ~2% of items with a learner reply staff have not read (issue 9's queue filter)
+    if i % 4 == 3:  # a quarter of the items with a reply staff have not read (full pages at 100 learners too)
         record.replies.append({"id": f"r{i}", "attempt": n, "author_role": "learner", "author_id": record.learner_id,
                                "author_name": "", "text": "Which part should I improve?", "at": record.submitted_at})
-    if i % 7 == 3:  # some items claimed by one of two graders
+    if i % 4:  # half claimed by staff-1, a quarter by staff-2, a quarter unclaimed (issue 9's claim filters)
         grader = "staff-1" if i % 2 else "staff-2"
         record.claim = {"user_id": grader, "display_name": grader, "at": record.submitted_at}
     return record
@@ -107,7 +107,7 @@ def seed_django(count: int, attempts: int | None = None, batch: int = 5000) -> i
                                      learner_id=record.learner_id, status=record.status,
                                      option_id=record.option_id, submitted_at=record.submitted_at,
                                      version=record.version, sort_name=record.sort_name,
-                                     claimed_by=record.claimed_by, unread_replies=record.unread_replies,
+                                     claimed_by=record.claimed_by, has_unread=record.has_unread,
                                      data=record.to_dict()))
         if len(rows) >= batch:
             LearnerRecordRow.objects.bulk_create(rows)

@@ -309,3 +309,14 @@ def test_counters_from_claims_and_replies_match_a_recompute():
     expected = analytics.recompute(ctx.store.iter_records("act-1"))
     stored = {k: v for k, v in ctx.store.get_counters("act-1").items() if v}
     assert stored == {k: v for k, v in expected.items() if v}
+
+
+def test_my_data_export_keeps_the_thread_without_staff_ids():
+    ctx = make_ctx()
+    submit(ctx)
+    dispatch("claim", GRADER_A, {"learner_id": "alice"}, ctx)
+    dispatch("reply", GRADER_A, {"learner_id": "alice", "attempt": 1, "text": "Looking now"}, ctx)
+    dispatch("accommodate", GRADER_A, {"learner_id": "alice", "extra_revisions": 1}, ctx)
+    exported = dispatch("my_data", ALICE, {"action": "export"}, ctx)
+    text = repr(exported)
+    assert "Looking now" in text and "grader-a" not in text

@@ -8,7 +8,14 @@ import pytest
 from django.conf import settings
 from submissions.models import StudentItem, Submission
 
-from xblock_plchoice.blocks.models import CounterRow, FileRow, LearnerRecordRow, ProfileRow, ReflectionRow
+from xblock_plchoice.blocks.models import (
+    BankCommentRow,
+    CounterRow,
+    FileRow,
+    LearnerRecordRow,
+    ProfileRow,
+    ReflectionRow,
+)
 from xblock_plchoice.core.protocol import COMMANDS
 
 from .helpers import anon, upload
@@ -19,12 +26,19 @@ STAFF_PAYLOADS = {
     "review": {"learner_id": "x", "attempt": 1, "ratings": {}, "feedback": "f", "decision": "mastered"},
     "decide_proposal": {"learner_id": "x", "decision": "approve", "note": ""},
     "analytics": {},
+    "claim": {"learner_id": "x", "release": False},
+    "open_item": {"learner_id": "x"},
+    "accommodate": {"learner_id": "x", "due": "2030-01-01T00:00:00Z", "extra_revisions": 5},
+    "comment_bank": {"action": "add", "criterion_id": "clarity", "text": "hijack"},
+    "rubric_impact": {},
+    "resend_grade": {"learner_id": "x"},
 }
 
 
 def _row_counts():
     return tuple(model.objects.count() for model in
-                 (LearnerRecordRow, CounterRow, ReflectionRow, ProfileRow, FileRow, StudentItem, Submission))
+                 (LearnerRecordRow, CounterRow, ReflectionRow, ProfileRow, FileRow, BankCommentRow, StudentItem,
+                  Submission))
 
 
 def _stored_files():

@@ -25,7 +25,7 @@ class LearnerRecordRow(models.Model):
     # the grading queue's sorts and filters (migration 0002; core.grading_queue)
     sort_name = models.CharField(max_length=255, default="")
     claimed_by = models.CharField(max_length=255, null=True, blank=True)
-    unread_replies = models.PositiveIntegerField(default=0)
+    has_unread = models.BooleanField(default=False)
     data = models.JSONField()
 
     class Meta:
@@ -39,8 +39,10 @@ class LearnerRecordRow(models.Model):
             models.Index(fields=["activity_key", "option_id", "submitted_at"], name="plchoice_rec_option"),
             models.Index(fields=["learner_id", "course_key"], name="plchoice_rec_learner"),
             models.Index(fields=["activity_key", "sort_name", "learner_id"], name="plchoice_rec_name"),
-            models.Index(fields=["activity_key", "claimed_by", "submitted_at"], name="plchoice_rec_claim"),
-            models.Index(fields=["activity_key", "unread_replies", "submitted_at"], name="plchoice_rec_unread"),
+            models.Index(fields=["activity_key", "claimed_by", "submitted_at", "learner_id"],
+                         name="plchoice_rec_claim"),
+            models.Index(fields=["activity_key", "has_unread", "submitted_at", "learner_id"],
+                         name="plchoice_rec_unread"),
         ]
 
 

@@ -45,7 +45,7 @@ def _columns(record: LearnerRecord) -> dict[str, Any]:
         "version": record.version,
         "sort_name": record.sort_name,
         "claimed_by": record.claimed_by,
-        "unread_replies": record.unread_replies,
+        "has_unread": record.has_unread,
         "data": record.to_dict(),
     }
 
@@ -94,7 +94,7 @@ class DjangoStore:
         if claimed is not None:
             rows = rows.filter(claimed_by=claimed) if claimed else rows.filter(claimed_by__isnull=True)
         if unread:
-            rows = rows.filter(unread_replies__gt=0)
+            rows = rows.filter(has_unread=True)
         rows = rows.order_by(*_ORDERS[sort])
         return [_record(data) for data in rows.values_list("data", flat=True)[offset:offset + limit]]
 

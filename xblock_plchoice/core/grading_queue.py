@@ -7,7 +7,7 @@ someone else. A claim is not a lock on the learner: they keep working, and a
 claim's taking and release are kept in the record's events.
 
 The queue's sorts and filters are store queries on indexed columns
-(``submitted_at``, ``sort_name``, ``claimed_by``, ``unread_replies``), and its
+(``submitted_at``, ``sort_name``, ``claimed_by``, ``has_unread``), and its
 totals come from counters (:mod:`.analytics`), so a page costs the same at 100
 or 100,000 learners. The one combination no counter covers (an option filter
 with a claim or unread filter) reports ``total_exact: false`` and a lower bound.

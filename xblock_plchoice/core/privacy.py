@@ -33,6 +33,12 @@ def _public_record(record: LearnerRecord) -> dict[str, Any]:
             attempt["review"] = {k: v for k, v in attempt["review"].items() if k != "reviewer_id"}
     for proposal in data["proposals"]:
         proposal.pop("decided_by", None)
+    # staff ids are not the learner's data (issue 9): replies keep the author's role and name, not the id;
+    # who holds the item in the grading queue and who granted an accommodation stay with staff
+    data["replies"] = [{k: v for k, v in r.items() if k != "author_id"} for r in data["replies"]]
+    data["accommodations"] = [{k: v for k, v in a.items() if k != "by"} for a in data["accommodations"]]
+    data["events"] = [e for e in data["events"] if e["type"] not in ("claimed", "released")]
+    data.pop("claim", None)
     return data
 
 

@@ -69,8 +69,13 @@ class LearnerRecord:
 
     @property
     def unread_replies(self) -> int:
-        """Learner replies staff have not opened yet (a column in the SQL stores: the queue filters on it)."""
+        """Learner replies staff have not opened yet (the queue shows the count and filters on :attr:`has_unread`)."""
         return sum(1 for reply in self.replies[self.replies_read:] if reply["author_role"] == "learner")
+
+    @property
+    def has_unread(self) -> bool:
+        """A 0/1 column in the SQL stores: the queue's "unread" filter is then an equality, read in index order."""
+        return self.unread_replies > 0
 
     @property
     def claimed_by(self) -> str | None:
@@ -108,7 +113,7 @@ class Store(Protocol):
         ``sort``: ``oldest`` (``submitted_at`` then learner id ascending, never-submitted last), ``newest``
         (both descending, never-submitted last) or ``name`` (:attr:`LearnerRecord.sort_name`, then learner id).
         ``claimed``: None any, ``""`` unclaimed, else only items that user id claimed.
-        ``unread``: only items with :attr:`LearnerRecord.unread_replies` > 0."""
+        ``unread``: only items with :attr:`LearnerRecord.has_unread`."""
 
     def iter_records(self, activity_key: str) -> Iterator[LearnerRecord]:
         """Every record of an activity, streamed in learner-id order (for exports)."""
@@ -223,7 +228,7 @@ class MemoryStore:
                       unread: bool = False) -> list[LearnerRecord]:
         rows = [r for r in self._sorted(activity_key, sort)
                 if (status is None or r.status == status) and (option_id is None or r.option_id == option_id)
-                and (claimed is None or (r.claimed_by or "") == claimed) and (not unread or r.unread_replies > 0)]
+                and (claimed is None or (r.claimed_by or "") == claimed) and (not unread or r.has_unread)]
         return rows[offset:offset + limit]
 
     def iter_records(self, activity_key: str) -> Iterator[LearnerRecord]:

@@ -20,7 +20,7 @@ def upgrade() -> None:
     with op.batch_alter_table('plc_learner_record') as batch:
         batch.add_column(sa.Column('sort_name', sa.String(length=255), nullable=False, server_default=''))
         batch.add_column(sa.Column('claimed_by', sa.String(length=255), nullable=True))
-        batch.add_column(sa.Column('unread_replies', sa.Integer(), nullable=False, server_default='0'))
+        batch.add_column(sa.Column('has_unread', sa.Boolean(), nullable=False, server_default=sa.false()))
     # Existing records sort by name too (keyset batches, flat memory); none had claims or replies yet.
     records = sa.table('plc_learner_record', sa.column('activity_key', sa.String),
                        sa.column('learner_id', sa.String), sa.column('data', sa.JSON),
@@ -42,8 +42,10 @@ def upgrade() -> None:
             break
         after = (rows[-1][0], rows[-1][1])
     op.create_index('ix_record_name', 'plc_learner_record', ['activity_key', 'sort_name', 'learner_id'])
-    op.create_index('ix_record_claim', 'plc_learner_record', ['activity_key', 'claimed_by', 'submitted_at'])
-    op.create_index('ix_record_unread', 'plc_learner_record', ['activity_key', 'unread_replies', 'submitted_at'])
+    op.create_index('ix_record_claim', 'plc_learner_record', ['activity_key', 'claimed_by', 'submitted_at',
+                                                              'learner_id'])
+    op.create_index('ix_record_unread', 'plc_learner_record', ['activity_key', 'has_unread', 'submitted_at',
+                                                               'learner_id'])
     op.create_table(
         'plc_bank_comment',
         sa.Column('id', sa.String(length=64), primary_key=True),
@@ -60,6 +62,6 @@ def downgrade() -> None:
     for name in ('ix_record_unread', 'ix_record_claim', 'ix_record_name'):
         op.drop_index(name, table_name='plc_learner_record')
     with op.batch_alter_table('plc_learner_record') as batch:
-        batch.drop_column('unread_replies')
+        batch.drop_column('has_unread')
         batch.drop_column('claimed_by')
         batch.drop_column('sort_name')
