@@ -205,7 +205,7 @@ def test_criteria_edit_warns_how_many_learners_have_attempts(workbench, new_page
     expect(warning).to_contain_text("Learners with attempts so far: 1.")
     expect(warning).to_contain_text("Renamed: 1")
     expect(warning).to_be_focused()
-    shot(studio.locator(".plc-editor"), "wb-rubric-warning-en")
+    shot(warning, "wb-rubric-warning-en")
     warning.get_by_role("button", name="Save anyway").click()
     expect(studio.locator(".plc-status")).to_have_text("Saved.")
     expect(studio.get_by_test_id("rubric-warning")).to_have_count(0)
