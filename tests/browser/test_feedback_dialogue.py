@@ -106,7 +106,9 @@ def test_comment_recorded_audio_reply_and_unread_filter(workbench, new_page, med
     queue.get_by_label("Only unread replies").check()
     queue.get_by_role("button", name="Show", exact=True).click()
     expect(queue.locator("[data-testid=queue] tbody tr")).to_have_count(1)
+    expect(queue_row(root, "Workbench user ana").locator("td[data-col=grade]")).to_have_text("Grade delivered")
     panel = open_review(root, "Workbench user ana")
+    expect(panel.get_by_test_id("delivery")).to_contain_text("A revision request sends no score")
     staff_thread = panel.get_by_test_id("thread")
     expect(staff_thread).to_contain_text("Thank you, I will name chlorophyll a.")
     expect(queue_row(root, "Workbench user ana").locator("td[data-col=unread]")).to_have_text("—")
@@ -250,3 +252,45 @@ def test_new_feedback_ui_has_no_axe_violations(workbench, new_page, lang):
     check(learner, f"{lang} learner: thread with a staff message and the reply box")
     assert_clean_text(root)
     assert learner.errors == [] and staff.errors == []
+
+
+def test_comment_bank_import_insert_remove_and_export(workbench, new_page):
+    learner = new_page()
+    submit_work(learner, workbench.scenario(CHOICE_ONLY, "fay"), "Light reactions, then the Calvin cycle.")
+    staff = new_page()
+    root = open_block(staff, workbench.scenario(CHOICE_ONLY, "staff"))
+    bank = root.get_by_test_id("comment-bank")
+    csv = "criterion_id,text\naccuracy,Check the units.\n,Lovely handwriting <script>alert(1)</script>\n"
+    bank.get_by_label("Import comments from a CSV file").set_input_files(
+        files=[{"name": "bank.csv", "mimeType": "text/csv", "buffer": csv.encode()}])
+    expect(root.locator(".plc-status")).to_have_text("Comments imported: 2")
+    bank.get_by_role("button", name="Show saved comments").click()
+    rows = bank.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text="Lovely handwriting")).to_contain_text("Any criterion")
+    expect(rows.filter(has_text="Lovely handwriting")).to_contain_text("<script>alert(1)</script>")  # inert text
+    assert staff.dialogs == []
+
+    # The panel's lists offer the criterion's own comments and the general ones.
+    panel = open_review(root, "Workbench user fay")
+    form = panel.locator(".plc-review-form")
+    saved = form.get_by_label("Saved comments for Accurate science")
+    expect(saved.locator("option")).to_have_count(3)
+    saved.select_option(label="Check the units.")
+    form.get_by_role("button", name="Insert the saved comment into the comment on Accurate science").click()
+    expect(form.get_by_label("Comment on Accurate science (optional)")).to_have_value("Check the units.")
+    expect(form.get_by_label("Comment on Accurate science (optional)")).to_be_focused()
+    expect(form.get_by_label("Saved comments for Clear explanation").locator("option")).to_have_count(2)
+
+    rows.filter(has_text="Lovely handwriting").get_by_role("button").click()
+    expect(root.locator(".plc-status")).to_have_text("Saved comment removed.")
+    expect(bank.locator("tbody tr")).to_have_count(1)
+    expect(form.get_by_label("Saved comments for Clear explanation").locator("option")).to_have_text(
+        ["No saved comments yet."])
+    with staff.expect_download() as download:
+        bank.get_by_role("button", name="Export the comment bank (CSV)").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Check the units." in text and "Lovely handwriting" not in text, text
+    shot(bank, "wb-comment-bank-en")
+    assert_clean_text(root)
+    assert staff.errors == []
