@@ -6,11 +6,13 @@ Locators go through roles and accessible names, so a test also fails when a cont
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
 from .pages import section
 
+SHOTS = Path("/tmp/feedback-ui")
 BAD_TEXT = re.compile(r"\b(null|undefined|NaN)\b|\[object Object\]")
 
 
@@ -73,3 +75,9 @@ def assert_clean_text(root: Locator) -> None:
     text = root.inner_text()
     found = BAD_TEXT.search(text)
     assert found is None, f"{found.group(0)!r} shown near: {text[max(0, found.start() - 80):found.end() + 80]!r}"
+
+
+def shot(locator: Locator, name: str) -> None:
+    """A screenshot to look at, under /tmp/feedback-ui/."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    locator.screenshot(path=str(SHOTS / f"{name}.png"))

@@ -23,18 +23,12 @@ from .feedback_pages import (
     record_audio_feedback,
     reply,
     save_review,
+    shot,
 )
 from .pages import CHOICE_ONLY, choose, open_block, rate_all, section, submit
 from .test_accessibility import check
 
 pytestmark = pytest.mark.browser
-
-SHOTS = Path("/tmp/feedback-ui")
-
-
-def shot(locator, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    locator.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 def submit_work(page, url: str, text: str) -> None:

@@ -7,7 +7,6 @@ learner past the due date submit. axe runs on the new parts in English and Arabi
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -25,6 +24,7 @@ from .feedback_pages import (
     record_audio_feedback,
     reply,
     save_review,
+    shot,
 )
 from .lti_fixtures import launch_url
 from .pages import choose, rate_all, section, submit
@@ -33,13 +33,6 @@ from .test_lti_learning_loop import open_launch
 
 pytestmark = pytest.mark.browser
 pytest_plugins = ("tests.browser.lti_fixtures",)  # servers
-
-SHOTS = Path("/tmp/feedback-ui")
-
-
-def shot(locator, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    locator.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 def submit_work(page: Page, url: str, text: str):

@@ -3,6 +3,7 @@
 // to every check that reads a due date or a revision limit, so this module only shows and sends.
 
 import { field, formatDate, h, uid } from '../dom.js';
+import { toLocalInput } from './editor_model.js';
 
 const MAX_EXTRA = 20;
 
@@ -14,15 +15,6 @@ export function dueFact(ctx, activity, me) {
   if (!due) return null;
   if (own) return h('li', { class: 'plc-own-due', 'data-testid': 'own-due' }, t('Your due date: %(date)s', { date: formatDate(own, lang) }));
   return h('li', null, t('Due: %(date)s', { date: formatDate(due, lang) }));
-}
-
-/** "YYYY-MM-DDTHH:MM" in the browser's time zone, for a datetime-local input. */
-function toLocalInput(iso) {
-  if (!iso) return '';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
 /** The staff form for one queue item; onItem(fresh) gets the item the server sends back. */
