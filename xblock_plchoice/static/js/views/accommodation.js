@@ -53,6 +53,7 @@ export function renderAccommodation(ctx, item, onItem) {
     const result = await ctx.run(button, () => ctx.transport.call('accommodate', payload), { scope: box });
     if (result && result.item) {
       onItem(result.item);
+      ctx.focus('accommodation');
       ctx.announce(t('Accommodation saved for %(name)s.', { name }));
     }
   });

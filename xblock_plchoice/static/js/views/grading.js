@@ -94,7 +94,7 @@ export function renderDelivery(ctx, item, onItem) {
   const gd = item.grade_delivery;
   if (!gd || !gd.state) return null;
   const box = h('div', { class: `plc-delivery plc-delivery-${gd.state}`, 'data-testid': 'delivery' },
-    h('h5', null, t('Grade in the gradebook')));
+    h('h5', { tabindex: '-1', 'data-focus': 'delivery' }, t('Grade in the gradebook')));
   const line = h('p', null, h('strong', null, deliveryLabel(t, gd.state)));
   if (gd.attempt) line.append(' · ', t('attempt %(number)s', { number: gd.attempt }));
   if (gd.at) line.append(' · ', h('time', { datetime: gd.at }, formatDate(gd.at, lang)));
@@ -107,7 +107,7 @@ export function renderDelivery(ctx, item, onItem) {
       const result = await ctx.run(button, () => ctx.transport.call('resend_grade', { learner_id: item.learner_id }), { scope: box });
       if (result && result.item) {
         onItem(result.item);
-        ctx.focus('resend');
+        ctx.focus(ctx.root.querySelector('[data-focus="resend"]') ? 'resend' : 'delivery');
         ctx.announce(t('The grade is queued to be sent again.'));
       }
     });

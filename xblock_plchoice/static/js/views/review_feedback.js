@@ -45,7 +45,8 @@ export function enhanceReviewForm(ctx, form, item, attempt, button) {
   form.addEventListener('change', () => saveChoices(form, draft));
   feedbackField.addEventListener('input', () => { draft.feedback = feedbackField.value; });
 
-  const note = h('p', { class: 'plc-conflict', id: uid('conflict'), 'aria-live': 'polite' });
+  // Not a live region: the alert region above already announces the same refusal.
+  const note = h('p', { class: 'plc-conflict', id: uid('conflict') });
   button.after(note);
   addDescribedBy(button, note.id);
   return {
