@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.lti.platform_fixtures import Browser, platform_state, wait_for
+from tests.lti.test_ags_outbox_faults import faults
 from xblock_plchoice.core.activity import default_choice_definition
 
 from .feedback_pages import (
@@ -157,6 +158,46 @@ def test_lti_accommodation_lets_a_learner_past_due_submit(servers, new_page):
     expect(root.locator(".plc-badge")).to_contain_text("Submitted for review")
     assert_clean_text(root)
     assert learner.errors == [] and staff.errors == []
+
+
+def test_lti_failed_grade_delivery_shows_the_reason_and_resends(servers, new_page):
+    platform, tool = servers(PLCHOICE_OUTBOX_MAX_TRIES="2")
+    link = Browser(platform, tool, "instructor-1").deep_link(default_choice_definition())
+    learner = new_page()
+    submit_work(learner, launch_url(platform, "learner-1", link["id"]), "Chlorophyll absorbs light.")
+    wait_for(lambda: platform_state(platform)["scores"] or None, timeout=30, message="the submitted score")
+
+    faults(platform, mode="503")  # the gradebook is down: the decision's score gives up after 2 tries
+    staff = new_page()
+    staff_url = launch_url(platform, "instructor-1", link["id"])
+    root = open_launch(staff, staff_url)
+    panel = open_review(root, "Lin Learner")
+    fill_review(panel, "Meets", "Clear and accurate.", "Mastered")
+    save_review(panel)
+    expect(root.get_by_test_id("review-panel")).to_have_count(0)
+
+    def failed_row():
+        page_root = open_launch(staff, staff_url)
+        all_statuses(page_root)
+        cell = queue_row(page_root, "Lin Learner").locator("td[data-col=grade]")
+        cell.wait_for()
+        return page_root if cell.inner_text().startswith("Grade not delivered") else None
+
+    root = wait_for(failed_row, timeout=60, interval=1, message="the queue showing the failed delivery")
+    expect(queue_row(root, "Lin Learner").locator("td[data-col=grade]")).to_contain_text(
+        "Sending stopped after too many failed tries.")
+    panel = open_review(root, "Lin Learner")
+    delivery = panel.get_by_test_id("delivery")
+    expect(delivery).to_contain_text("Grade not delivered")
+    shot(panel.get_by_test_id("delivery"), "lti-delivery-failed-en")
+    assert_clean_text(root)
+
+    faults(platform, mode="ok")
+    delivery.get_by_role("button", name="Send the grade again").click()
+    expect(root.locator(".plc-status")).to_have_text("The grade is queued to be sent again.")
+    wait_for(lambda: [s for s in platform_state(platform)["scores"] if s.get("scoreGiven") == 10] or None,
+             timeout=30, message="the resent grade at the platform")
+    assert staff.errors == [] and learner.errors == []
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
