@@ -7,6 +7,7 @@ warns how many learners have attempts. axe runs on the new parts in English and 
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from .feedback_pages import (
 )
 from .pages import CHOICE_ONLY, choose, open_block, rate_all, section, submit
 from .test_accessibility import check
+from .test_queue import SEED
 
 pytestmark = pytest.mark.browser
 
@@ -106,8 +108,9 @@ def test_comment_recorded_audio_reply_and_unread_filter(workbench, new_page, med
     staff_thread = panel.get_by_test_id("thread")
     expect(staff_thread).to_contain_text("Thank you, I will name chlorophyll a.")
     expect(queue_row(root, "Workbench user ana").locator("td[data-col=unread]")).to_have_text("—")
-    reply(staff_thread, "Good plan. Resubmit when ready.")
+    reply(staff_thread, "Good plan. Resubmit when ready. <img src=x onerror=alert(1)>")
     expect(panel.get_by_test_id("thread").locator(".plc-message")).to_have_count(2)
+    expect(panel.get_by_test_id("thread").locator(".plc-message img")).to_have_count(0)  # text, not markup
     expect(panel.get_by_test_id("thread").locator("textarea")).to_have_value("")
 
     root = open_block(learner, learner_url)
@@ -115,9 +118,11 @@ def test_comment_recorded_audio_reply_and_unread_filter(workbench, new_page, med
     log = root.get_by_test_id("log")
     expect(log).to_contain_text("I replied about attempt 1")
     expect(log).to_contain_text("Staff replied about attempt 1")
-    expect(log).to_contain_text("Good plan. Resubmit when ready.")
+    expect(log).to_contain_text("Good plan. Resubmit when ready. <img src=x onerror=alert(1)>")
+    expect(log.locator("img")).to_have_count(0)
     assert_clean_text(root)
     assert learner.errors == [] and staff.errors == []
+    assert learner.dialogs == [] and staff.dialogs == []
 
 
 def test_second_grader_refused_and_accommodation_extends_due_date(workbench, new_page):
@@ -286,5 +291,34 @@ def test_comment_bank_import_insert_remove_and_export(workbench, new_page):
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "Check the units." in text and "Lovely handwriting" not in text, text
     shot(bank, "wb-comment-bank-en")
+    assert_clean_text(root)
+    assert staff.errors == []
+
+
+def test_queue_sorts_and_claim_filters(workbench, new_page):
+    staff = new_page()
+    root = open_block(staff, workbench.scenario(CHOICE_ONLY, "staff"))
+    args = [json.loads(text) for text in staff.locator("script.xblock_json_init_args").all_text_contents()]
+    handlers = next(a for a in args if a.get("block_type") == "plchoice")["handlers"]
+    staff.evaluate(SEED, {"handlers": handlers, "count": 3})  # seed00, seed01, seed02, in that order
+
+    root = open_block(staff, workbench.scenario(CHOICE_ONLY, "staff"))
+    queue = section(root, "queue")
+    names = queue.locator("[data-testid=queue] tbody th")
+    expect(queue.get_by_label("Sort")).to_have_value("oldest")
+    expect(names).to_have_text(["Workbench user seed00", "Workbench user seed01", "Workbench user seed02"])
+    queue.get_by_label("Sort").select_option(value="newest")
+    queue.get_by_role("button", name="Show", exact=True).click()
+    expect(names).to_have_text(["Workbench user seed02", "Workbench user seed01", "Workbench user seed00"])
+
+    claim(open_review(root, "Workbench user seed01"), "Workbench user seed01")
+    queue.get_by_label("Claimed").select_option(value="mine")
+    queue.get_by_role("button", name="Show", exact=True).click()
+    expect(names).to_have_text(["Workbench user seed01"])
+    queue.get_by_label("Claimed").select_option(value="unclaimed")
+    queue.get_by_label("Sort").select_option(value="name")
+    queue.get_by_role("button", name="Show", exact=True).click()
+    expect(names).to_have_text(["Workbench user seed00", "Workbench user seed02"])
+    shot(queue, "wb-queue-filters-en")
     assert_clean_text(root)
     assert staff.errors == []
