@@ -105,9 +105,11 @@ class SqlStore:
             query = query.where(row.claimed_by == claimed if claimed else row.claimed_by.is_(None))
         if unread:
             query = query.where(row.has_unread.is_(True))
+        # NULLS LAST rather than ``submitted_at IS NULL`` first: the expression made SQLite sort every matching
+        # row in a temporary B-tree; this way each order is an index read (see EXPLAIN in the contract test)
         orders = {
-            "oldest": (row.submitted_at.is_(None), row.submitted_at, row.learner_id),
-            "newest": (row.submitted_at.is_(None), row.submitted_at.desc(), row.learner_id.desc()),
+            "oldest": (row.submitted_at.asc().nulls_last(), row.learner_id),
+            "newest": (row.submitted_at.desc().nulls_last(), row.learner_id.desc()),
             "name": (row.sort_name, row.learner_id),
         }
         query = query.order_by(*orders[sort]).offset(max(offset, 0)).limit(max(limit, 0))

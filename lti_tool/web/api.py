@@ -200,9 +200,11 @@ def command(command: str) -> Any:
 def roster_view(launch: LaunchContext, activity_key: str, payload: dict[str, Any]) -> dict[str, Any]:
     """Enrolled learners with no work yet (NRPS) from the shared roster cache, never waiting for the platform.
 
-    Only the main queue gets them: the proposals list (the queue filtered to pending proposals) does not.
+    Only the main queue gets them: the proposals list (the queue filtered to pending proposals) does not, nor
+    a queue filtered to claimed items or unread replies (learners with no work have neither).
     """
-    if isinstance(payload, dict) and payload.get("status") == "proposal_pending":
+    if isinstance(payload, dict) and (payload.get("status") == "proposal_pending" or payload.get("claimed")
+                                      or payload.get("unread") is True):
         return {}
     with reader(services().sessions)() as session:
         return queue_roster(services(), launch, session, activity_key, gettext_for(launch.locale or "en"))

@@ -35,7 +35,7 @@ def submit(ctx, actor=ALICE, text="My explanation"):
 
 def review_payload(learner="alice", attempt=1, decision="revise", **extra):
     return {"learner_id": learner, "attempt": attempt, "ratings": GOOD_RATINGS, "feedback": "Add a diagram",
-            "decision": decision, **extra}
+            "decision": decision} | extra
 
 
 def test_review_keeps_a_comment_per_criterion_and_shows_it_to_the_learner_and_in_the_csv():
@@ -320,3 +320,58 @@ def test_my_data_export_keeps_the_thread_without_staff_ids():
     exported = dispatch("my_data", ALICE, {"action": "export"}, ctx)
     text = repr(exported)
     assert "Looking now" in text and "grader-a" not in text
+
+
+def test_a_review_of_an_attempt_reviewed_and_resubmitted_meanwhile_is_409_with_the_text_kept():
+    ctx = make_ctx()
+    submit(ctx)
+    dispatch("review", GRADER_A, review_payload(), ctx)
+    dispatch("self_assess", ALICE, {"ratings": GOOD_RATINGS}, ctx)
+    dispatch("submit", ALICE, {"text": "v2"}, ctx)
+    with pytest.raises(GradingConflict) as error:
+        dispatch("review", GRADER_B, review_payload(feedback="Late but careful"), ctx)
+    body = error.value.to_dict()
+    assert body["reason"] == "reviewed" and body["by"] == "Ana Grader" and body["kept"]["feedback"] == \
+        "Late but careful"
+
+
+def test_olx_carries_the_current_criteria_not_the_snapshots():
+    from xblock_plchoice.core.olx import definition_to_xml, parse_definition_xml
+
+    ctx = make_ctx()
+    submit(ctx)
+    definition = default_choice_definition()
+    definition["criteria"] = [{"id": "depth", "title": "Depth", "description": ""}]
+    ctx.activity = parse_activity(definition)
+    round_trip = parse_definition_xml(definition_to_xml(definition))
+    assert [c["id"] for c in round_trip["criteria"]] == ["depth"]
+    snapshot = ctx.store.get_record("act-1", "alice").attempts[0]["criteria"]
+    assert [c["id"] for c in snapshot] == ["accuracy", "clarity", "evidence"]
+    assert "accuracy" not in definition_to_xml(definition)
+
+
+def test_a_grader_with_a_255_character_id_fits_the_counter_names():
+    ctx = make_ctx()
+    submit(ctx)
+    long_grader = Actor("g" * 255, "staff", "Long Id")
+    dispatch("claim", long_grader, {"learner_id": "alice"}, ctx)
+    assert max(len(name) for name in ctx.store.get_counters("act-1")) <= 128
+    assert dispatch("queue", long_grader, {"claimed": "mine"}, ctx)["total"] == 1
+
+
+def test_a_review_that_loses_a_race_keeps_the_text():
+    ctx = make_ctx()
+    submit(ctx)
+    real_save = ctx.store.save_record
+
+    def learner_saves_first(record, expected):  # the learner's reply lands between our read and our write
+        ctx.store.save_record = real_save
+        stale = ctx.store.get_record("act-1", "alice")
+        stale.version += 1
+        real_save(stale, expected)
+        real_save(record, expected)
+
+    ctx.store.save_record = learner_saves_first
+    with pytest.raises(GradingConflict) as error:
+        dispatch("review", STAFF, review_payload(feedback="Keep me"), ctx)
+    assert error.value.reason == "changed" and error.value.kept["feedback"] == "Keep me"

@@ -111,3 +111,19 @@ def test_a_learner_attaching_a_swept_file_is_told_to_upload_again():
         assert "Upload it again" in str(error)
     else:
         raise AssertionError("a swept file was attached")
+
+
+def test_a_feedback_recording_in_a_review_is_kept_and_an_unattached_one_goes():
+    from .helpers import STAFF
+
+    store, blobs, ctx = setup()
+    dispatch("self_assess", ALICE, {"ratings": GOOD_RATINGS, "comment": ""}, ctx)
+    dispatch("submit", ALICE, {"text": "My work"}, ctx)
+    wav = b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 64
+    attached = upload_file(STAFF, ctx, "note.wav", "audio/wav", io.BytesIO(wav), "feedback_audio")
+    loose = upload_file(STAFF, ctx, "draft.wav", "audio/wav", io.BytesIO(wav), "feedback_audio")
+    dispatch("review", STAFF, {"learner_id": "alice", "attempt": 1, "ratings": GOOD_RATINGS, "feedback": "Listen",
+                               "decision": "revise", "media_file_ids": [attached["file_id"]]}, ctx)
+    report = sweep_orphans(store, blobs, later(ctx, DAY * 30))
+    assert report.files == 1 and store.get_file_meta(loose["file_id"]) is None
+    assert store.get_file_meta(attached["file_id"])["feedback_for"] == "alice"

@@ -165,6 +165,7 @@ class Workflow(RuleBasedStateMachine):
                 for then, now in zip(old["proposals"], record.proposals):
                     assert (now["title"], now["plan"], now["at"]) == (then["title"], then["plan"], then["at"])
                 assert record.replies[:len(old["replies"])] == old["replies"]
+                assert record.events[:len(old["events"])] == old["events"]  # claims and releases included
                 assert record.accommodations[:len(old["accommodations"])] == old["accommodations"]
                 assert old["replies_read"] <= record.replies_read <= len(record.replies)
                 assert record.version > old["version"] or record.to_dict() == old

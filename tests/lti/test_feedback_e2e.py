@@ -80,6 +80,7 @@ def test_dialogue_claims_and_the_authorization_matrix(lms, tool):
     assert replied.status_code == 200 and replied.json()["me"]["status"] == "revise"
     unread = teacher.api(teacher_page, "queue", {"unread": True}).json()
     assert [i["learner_id"] for i in unread["items"]] == ["learner-1"] and unread["items"][0]["unread_replies"] == 1
+    assert "not_started" not in unread  # the NRPS roster of learners with no work is for the main queue only
     assert teacher.api(teacher_page, "open_item", {"learner_id": "learner-1"}).json()["item"]["unread_replies"] == 0
 
     bad = teacher.api(teacher_page, "accommodate", {"learner_id": "learner-1", "extra_revisions": "many"})

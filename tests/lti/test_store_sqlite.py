@@ -50,3 +50,30 @@ class TestSqliteStore(SqlStoreContract):
                 store.save_record(record(f"l{n:04d}"), 0)
         ids = [r.learner_id for r in store.iter_records("act-1")]
         assert ids == sorted(ids) and len(ids) == 450
+
+
+QUEUE_SHAPES = [{}, {"sort": "newest"}, {"sort": "name"}, {"unread": True}, {"claimed": "g1"}, {"claimed": ""},
+                {"status": "submitted"}, {"status": "submitted", "unread": True, "sort": "newest"}]
+
+
+@pytest.mark.parametrize("shape", QUEUE_SHAPES)
+def test_every_queue_order_is_an_index_read(tmp_path, shape):
+    """Issue 9: a queue page at 100,000 learners must not sort every matching row (no temporary B-tree)."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.orm import Session
+
+    from lti_tool.db import migrate
+    from lti_tool.db.store import SqlStore
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'plan.sqlite3'}")
+    migrate.upgrade(engine)
+    seen: list[tuple[str, object]] = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, params, context, many: seen.append((statement, params)))
+    shape = dict(shape)
+    SqlStore(Session(engine)).query_records("a", status=shape.pop("status", None), option_id=None, offset=0,
+                                            limit=21, **shape)
+    statement, params = next(s for s in seen if "FROM plc_learner_record" in s[0])
+    with engine.connect() as connection:
+        plan = [row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]
+    assert any("USING INDEX" in step for step in plan) and not any("TEMP B-TREE" in step for step in plan), plan

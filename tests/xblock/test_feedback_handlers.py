@@ -159,3 +159,10 @@ def test_queue_items_carry_the_edx_submissions_score_state(choice):
     assert choice.json("staff", "resend_grade", {"learner_id": anon("alice")})[0] == 200
     assert Score.objects.count() == 1  # a second resend of a recorded score adds nothing
     assert "NaN" not in json.dumps(body) and "undefined" not in json.dumps(body)
+
+
+def test_the_studio_editor_knows_how_many_learners_submitted_before_an_edit(choice):
+    assert choice.block("staff").studio_view().json_init_args["rubric_impact"] == {
+        "learners_with_attempts": 0, "attempts_exist": False}
+    _submit(choice)
+    assert choice.block("staff").studio_view().json_init_args["rubric_impact"]["learners_with_attempts"] == 1

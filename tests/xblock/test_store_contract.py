@@ -44,3 +44,25 @@ def test_iter_records_streams_in_batches_in_learner_order(monkeypatch):
             store.save_record(LearnerRecord(activity_key="big", course_key="c", learner_id=f"l{i:02d}",
                                             version=1), 0)
     assert [r.learner_id for r in store.iter_records("big")] == [f"l{i:02d}" for i in range(8)]
+
+
+def test_every_queue_order_is_an_index_read():
+    """Issue 9: each queue sort and filter reads an index in order (no temporary B-tree on SQLite)."""
+    from django.db import connection
+
+    store = DjangoStore()
+    for shape in ({}, {"sort": "newest"}, {"sort": "name"}, {"unread": True}, {"claimed": "g1"}, {"claimed": ""},
+                  {"unread": True, "sort": "newest"}):
+        seen: list[tuple[str, object]] = []
+
+        def capture(execute, sql, params, many, context, seen=seen):
+            seen.append((sql, params))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(capture):
+            store.query_records("a", status=None, option_id=None, offset=0, limit=21, **shape)
+        sql, params = next(item for item in seen if "plchoice_learnerrecordrow" in item[0])
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = [row[-1] for row in cursor.fetchall()]
+        assert any("USING INDEX" in s for s in plan) and not any("TEMP B-TREE" in s for s in plan), (shape, plan)

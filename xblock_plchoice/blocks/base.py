@@ -13,6 +13,7 @@ from xblock.fields import Dict, Float, Scope, String
 
 from ..core import olx
 from ..core.activity import default_choice_definition, parse_activity
+from ..core.analytics import rubric_impact
 from ..core.context import Actor, Context, Limits, NullGradeSink
 from ..core.errors import PLChoiceError, ValidationError
 from ..core.i18n import gettext_noop as _
@@ -121,6 +122,9 @@ class PLBlockBase(CommandHandlersMixin, XBlock):
         return build_fragment(self, "studio", handlers, {
             "definition": self.definition_dict(), "display_name": self.display_name, "weight": self.weight,
             "kind": self.KIND, "save_command": "studio_submit",
+            # issue 9: the editor warns before a rubric edit when learners already submitted (snapshots keep
+            # their attempts as given)
+            "rubric_impact": rubric_impact(DjangoStore().get_counters(self.activity_key())),
         })
 
     def student_view_data(self, context: dict | None = None) -> dict[str, Any]:

@@ -11,6 +11,7 @@ tests prove the incremental path never drifts.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -20,6 +21,12 @@ from .store import LearnerRecord
 from .workflow import STATUSES, attempts_since_reset
 
 NO_OPTION = "-"
+
+
+def claimer_counter(user_id: str) -> str:
+    """The counter name of one grader's claims: a digest, since a user id (an LTI ``sub``) may be 255
+    characters and counter names are at most 128."""
+    return "claimed_by:" + hashlib.sha256(user_id.encode()).hexdigest()[:24]
 
 
 def contributions(record: LearnerRecord | None) -> Counter:
@@ -36,7 +43,7 @@ def contributions(record: LearnerRecord | None) -> Counter:
         out["unread"] += 1
         out[f"unread:status:{record.status}"] += 1
     if record.claim:
-        for name in ("claimed", f"claimed_by:{record.claimed_by}"):
+        for name in ("claimed", claimer_counter(record.claimed_by)):
             out[name] += 1
             out[f"{name}:status:{record.status}"] += 1
     if record.option_id:
@@ -78,6 +85,13 @@ def recompute(records: Iterable[LearnerRecord]) -> dict[str, float]:
     for record in records:
         total.update(contributions(record))
     return {k: v for k, v in total.items() if v}
+
+
+def rubric_impact(counters: dict[str, float]) -> dict[str, Any]:
+    """How many learners already submitted (``option:*:submitted`` counts records with an attempt): editors
+    warn before criteria change. Past attempts keep their snapshot either way (core.feedback)."""
+    learners = int(sum(v for k, v in counters.items() if k.startswith("option:") and k.endswith(":submitted")))
+    return {"learners_with_attempts": learners, "attempts_exist": learners > 0}
 
 
 def _mean(total: float, count: float) -> float | None:

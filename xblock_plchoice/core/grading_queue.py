@@ -21,6 +21,7 @@ from typing import Any
 from . import payload as read
 from . import views, workflow
 from .activity import PROPOSAL_OPTION_ID
+from .analytics import claimer_counter
 from .context import Actor, Context
 from .errors import GradingConflict
 from .feedback import mark_read
@@ -80,7 +81,7 @@ def queue_total(counters: dict[str, float], actor: Actor, status: str | None, op
     if unread:
         return _counter(counters, "unread", status)
     if claimed == "mine":
-        return _counter(counters, f"claimed_by:{actor.user_id}", status)
+        return _counter(counters, claimer_counter(actor.user_id), status)
     return _status_total(counters, status, None) - _counter(counters, "claimed", status)
 
 

@@ -14,8 +14,9 @@ from typing import Any
 from . import accommodations, feedback, grade_delivery, grading_queue, views, workflow
 from . import payload as read
 from .analytics import analytics_view
+from .analytics import rubric_impact as impact_of
 from .context import Actor, Context
-from .errors import GradingConflict, NotFound
+from .errors import Conflict, GradingConflict, NotFound
 from .i18n import gettext_noop as _
 from .protocol import command, mutate_record
 from .store import LearnerRecord
@@ -44,8 +45,9 @@ def review(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any
     def change(record: LearnerRecord) -> dict[str, Any]:
         grading_queue.check_claim(record, actor, kept)
         latest = record.latest_attempt
-        if latest and latest["number"] == attempt and latest["review"] is not None:
-            by = latest["review"].get("reviewer_name", "")
+        seen = next((a for a in record.attempts if a["number"] == attempt), None)
+        if seen is not None and seen["review"] is not None:  # reviewed meanwhile (maybe resubmitted since)
+            by = seen["review"].get("reviewer_name", "")
             message = (_("%(by)s reviewed attempt %(number)d meanwhile; read their review first.") if by
                        else _("Another grader reviewed attempt %(number)d meanwhile; read their review first."))
             raise GradingConflict(message, reason="reviewed", by=by, kept=kept, number=attempt)
@@ -63,7 +65,13 @@ def review(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any
         score = workflow.score_for(ctx.activity, decision)
         ctx.grades.scored(record, reviewed, score, ctx.activity.policies.points)
 
-    record, _reviewed = mutate_record(ctx, learner_id, change, must_exist=True, after_save=grade)
+    try:
+        record, _reviewed = mutate_record(ctx, learner_id, change, must_exist=True, after_save=grade)
+    except GradingConflict:
+        raise
+    except Conflict as error:  # a reply or a second tab saved first: still hand the review back
+        raise GradingConflict(_("This learner's work changed while you were reviewing. Reload it; your review "
+                                "is kept."), reason="changed", kept=kept) from error
     return {"item": views.queue_item(ctx, record, actor)}
 
 
@@ -81,9 +89,7 @@ def accommodate(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str
 @command("rubric_impact", staff_only=True, read_only=True)
 def rubric_impact(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
     """How many learners already submitted: editors warn before criteria change (snapshots keep the past)."""
-    counters = ctx.store.get_counters(ctx.activity_key)
-    learners = int(sum(v for k, v in counters.items() if k.startswith("option:") and k.endswith(":submitted")))
-    return {"learners_with_attempts": learners, "attempts_exist": learners > 0}
+    return impact_of(ctx.store.get_counters(ctx.activity_key))
 
 
 @command("resend_grade", staff_only=True)
