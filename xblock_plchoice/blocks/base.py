@@ -118,7 +118,7 @@ class PLBlockBase(CommandHandlersMixin, XBlock):
         return build_fragment(self, view, self._handlers(self.command_names()), {"title": self.display_name})
 
     def studio_view(self, context: dict | None = None) -> Fragment:
-        handlers = self._handlers(("studio_submit", "preview", "rubric_impact"))  # editor: rubric-edit warning
+        handlers = self._handlers(("studio_submit", "preview"))
         return build_fragment(self, "studio", handlers, {
             "definition": self.definition_dict(), "display_name": self.display_name, "weight": self.weight,
             "kind": self.KIND, "save_command": "studio_submit",

@@ -46,7 +46,7 @@ export function reasonLabel(t, gd) {
     no_score: t('A revision request sends no score: the learner is still working.'),
     missing: t('Open edX has no score for this attempt yet. Resend it.'),
   };
-  return labels[gd.reason_code] || (gd.reason ? t(gd.reason) : '');
+  return labels[gd.reason_code] || '';
 }
 
 /** Whether to offer "Send the grade again": where the home says so, else after a failed delivery. */

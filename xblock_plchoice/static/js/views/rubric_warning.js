@@ -20,8 +20,9 @@ function describe(before, after) {
 
 /**
  * guard = rubricGuard(ctx, model); in the submit handler: `if (guard.stops(form, saveButton)) return;`.
- * The number of learners with attempts comes from options.rubric_impact (the LTI editor page), or
- * from the `rubric_impact` command (Studio); the deep-linking "new activity" editor has none.
+ * The number of learners with attempts comes from options.rubric_impact (Studio's init args; an LTI
+ * page editing an existing activity passes it too), else from the `rubric_impact` command where the
+ * save command is Studio's; the deep-linking "new activity" editor has none (no attempts yet).
  */
 export function rubricGuard(ctx, model) {
   const { t } = ctx;
