@@ -18,13 +18,15 @@ from .feedback_pages import (
     assert_clean_text,
     claim,
     fill_review,
-    media_size,
+    open_every_feedback_part,
     open_review,
     queue_row,
-    record_audio_feedback,
+    read_feedback_and_reply,
     reply,
+    review_with_comment_and_audio,
     save_review,
     shot,
+    submit_in_any_language,
 )
 from .pages import CHOICE_ONLY, choose, open_block, rate_all, section, submit
 from .test_accessibility import check
@@ -62,15 +64,10 @@ def test_comment_recorded_audio_reply_and_unread_filter(workbench, new_page, med
     claim(panel, "Workbench user ana")
     expect(row.locator("td[data-col=claimed]")).to_have_text("You")
 
-    form = panel.locator(".plc-review-form")
-    form.get_by_label("Comment on Accurate science (optional)").fill("Name the pigment: chlorophyll a.")
-    form.get_by_role("button", name="Save the comment on Accurate science to the comment bank").click()
-    expect(root.locator(".plc-status")).to_have_text("Saved to the comment bank.")
+    form = review_with_comment_and_audio(staff, root, panel)
     saved = form.get_by_label("Saved comments for Accurate science")
     expect(saved.locator("option")).to_have_count(2)
     expect(saved.locator("option").nth(1)).to_have_text("Name the pigment: chlorophyll a.")
-    record_audio_feedback(staff, panel)
-    fill_review(panel, "Not yet", "Good start; see my comments.", "Revise and resubmit")
     shot(panel, "wb-review-panel-en")
     assert_clean_text(root)
     save_review(panel)
@@ -78,19 +75,7 @@ def test_comment_recorded_audio_reply_and_unread_filter(workbench, new_page, med
     assert_clean_text(root)
 
     root = open_block(learner, learner_url)
-    attempts = section(root, "attempts")
-    expect(attempts.locator("td[data-comment=accuracy]")).to_have_text("Name the pigment: chlorophyll a.")
-    audio = attempts.get_by_test_id("feedback").locator("audio")
-    expect(audio).to_have_count(1)
-    assert media_size(learner, audio) > 1000
-    thread = attempts.get_by_test_id("thread").first
-    expect(thread).to_contain_text("No messages yet.")
-    reply(thread, "Thank you, I will name chlorophyll a.")
-    thread = section(root, "attempts").get_by_test_id("thread").first
-    expect(thread.locator(".plc-message")).to_have_count(1)
-    expect(thread.locator(".plc-message")).to_contain_text("Thank you, I will name chlorophyll a.")
-    expect(thread.locator("textarea")).to_have_value("")
-    expect(root.locator(".plc-badge")).to_contain_text("Revision requested")  # a reply changes no status
+    read_feedback_and_reply(learner, root)
     shot(section(root, "attempts"), "wb-learner-feedback-en")
     assert_clean_text(root)
 
@@ -217,33 +202,14 @@ def test_criteria_edit_warns_how_many_learners_have_attempts(workbench, new_page
 def test_new_feedback_ui_has_no_axe_violations(workbench, new_page, lang):
     learner = new_page(locale=lang)
     url = workbench.scenario(CHOICE_ONLY, "eli")
-    root = open_block(learner, url)
-    sec = section(root, "choose")
-    sec.get_by_role("radio").first.check()
-    sec.locator("form button[type=submit]").first.click()
-    section(root, "evidence").locator("textarea").first.fill("Evidence in any language.")
-    for fieldset in root.locator(".plc-self-assess fieldset[data-criterion]").all():
-        fieldset.get_by_role("radio").nth(1).check()
-    section(root, "evidence").locator("button[type=submit]").click()
-    expect(section(root, "attempts")).to_be_visible()
+    submit_in_any_language(open_block(learner, url), "Evidence in any language.")
 
     staff = new_page(locale=lang)
     root = open_block(staff, workbench.scenario(CHOICE_ONLY, "staff"))
-    section(root, "queue").locator("[data-testid=queue] tbody button").first.click()
-    panel = root.get_by_test_id("review-panel")
-    panel.get_by_test_id("claim").get_by_role("button").click()
-    expect(panel.get_by_test_id("claim").get_by_role("button")).to_have_count(1)
-    panel.locator(".plc-review-form textarea").first.fill("Un comentario / تعليق")
-    panel.locator(".plc-media-video summary").click()
-    root.get_by_test_id("comment-bank").get_by_role("button").first.click()
-    expect(root.get_by_test_id("comment-bank").locator(".plc-bank-list > *")).to_have_count(1)
+    open_every_feedback_part(root)
     shot(root, f"wb-staff-{lang}")
     check(staff, f"{lang} staff: claim bar, comment boxes, bank tools, media, thread, accommodation, bank")
     assert_clean_text(root)
-
-    thread = panel.get_by_test_id("thread")
-    reply(thread, "Mensaje / رسالة")
-    expect(panel.get_by_test_id("thread").locator(".plc-message")).to_have_count(1)
 
     root = open_block(learner, url)
     expect(section(root, "attempts").get_by_test_id("thread").locator(".plc-message")).to_have_count(1)

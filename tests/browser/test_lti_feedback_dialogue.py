@@ -19,13 +19,14 @@ from .feedback_pages import (
     assert_clean_text,
     claim,
     fill_review,
-    media_size,
+    open_every_feedback_part,
     open_review,
     queue_row,
-    record_audio_feedback,
-    reply,
+    read_feedback_and_reply,
+    review_with_comment_and_audio,
     save_review,
     shot,
+    submit_in_any_language,
 )
 from .lti_fixtures import launch_url
 from .pages import choose, rate_all, section, submit
@@ -66,12 +67,7 @@ def test_lti_comment_audio_delivery_reply_and_second_grader(servers, new_page, m
     expect(queue_row(root, "Lin Learner").locator("td[data-col=waiting]")).to_contain_text("waiting 1 minute")
     panel = open_review(root, "Lin Learner")
     claim(panel, "Lin Learner")
-    form = panel.locator(".plc-review-form")
-    form.get_by_label("Comment on Accurate science (optional)").fill("Name the pigment: chlorophyll a.")
-    form.get_by_role("button", name="Save the comment on Accurate science to the comment bank").click()
-    expect(root.locator(".plc-status")).to_have_text("Saved to the comment bank.")
-    record_audio_feedback(staff, panel)
-    fill_review(panel, "Not yet", "Good start; see my comments.", "Revise and resubmit")
+    review_with_comment_and_audio(staff, root, panel)
     assert_clean_text(root)
     save_review(panel)
     expect(root.get_by_test_id("review-panel")).to_have_count(0)
@@ -87,15 +83,7 @@ def test_lti_comment_audio_delivery_reply_and_second_grader(servers, new_page, m
     shot(panel, "lti-staff-panel-after-review-en")
 
     root = open_launch(learner, learner_url)
-    attempts = section(root, "attempts")
-    expect(attempts.locator("td[data-comment=accuracy]")).to_have_text("Name the pigment: chlorophyll a.")
-    audio = attempts.get_by_test_id("feedback").locator("audio")
-    expect(audio).to_have_count(1)
-    assert media_size(learner, audio) > 1000
-    reply(attempts.get_by_test_id("thread").first, "Thank you, I will name chlorophyll a.")
-    thread = section(root, "attempts").get_by_test_id("thread").first
-    expect(thread.locator(".plc-message")).to_contain_text("Thank you, I will name chlorophyll a.")
-    expect(root.locator(".plc-badge")).to_contain_text("Revision requested")
+    read_feedback_and_reply(learner, root)
     shot(section(root, "attempts"), "lti-learner-feedback-en")
     assert_clean_text(root)
 
@@ -206,27 +194,11 @@ def test_lti_feedback_ui_has_no_axe_violations(servers, new_page, lang):
     link = Browser(platform, tool, "instructor-1").deep_link(default_choice_definition())
     learner = new_page()
     learner_url = launch_url(platform, "learner-1", link["id"], locale=lang)
-    root = open_launch(learner, learner_url)
-    sec = section(root, "choose")
-    sec.get_by_role("radio").first.check()
-    sec.locator("form button[type=submit]").first.click()
-    section(root, "evidence").locator("textarea").first.fill("Evidence / دليل")
-    for fieldset in root.locator(".plc-self-assess fieldset[data-criterion]").all():
-        fieldset.get_by_role("radio").nth(1).check()
-    section(root, "evidence").locator("button[type=submit]").click()
-    expect(section(root, "attempts")).to_be_visible()
+    submit_in_any_language(open_launch(learner, learner_url), "Evidence / دليل")
 
     staff = new_page()
     root = open_launch(staff, launch_url(platform, "instructor-1", link["id"], locale=lang))
-    section(root, "queue").locator("[data-testid=queue] tbody button").first.click()
-    panel = root.get_by_test_id("review-panel")
-    panel.get_by_test_id("claim").get_by_role("button").click()
-    expect(panel.get_by_test_id("claim").get_by_role("button")).to_have_count(1)
-    panel.locator(".plc-media-video summary").click()
-    reply(panel.get_by_test_id("thread"), "Mensaje / رسالة")
-    expect(panel.get_by_test_id("thread").locator(".plc-message")).to_have_count(1)
-    root.get_by_test_id("comment-bank").get_by_role("button").first.click()
-    expect(root.get_by_test_id("comment-bank").locator(".plc-bank-list > *")).to_have_count(1)
+    open_every_feedback_part(root)
     shot(root, f"lti-staff-{lang}")
     check(staff, f"{lang} LTI staff: claim bar, comments, bank tools, media, thread, accommodation, bank")
     assert_clean_text(root)
