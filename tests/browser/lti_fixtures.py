@@ -233,14 +233,16 @@ def launch_bindings(tool: ToolServer) -> list[bool]:
 
 @pytest.fixture
 def servers(tmp_path):
-    """servers(platform_host="127.0.0.1", cookie_secure=False) -> (platform, tool), connected; stopped after."""
+    """servers(platform_host="127.0.0.1", cookie_secure=False, **tool_env) -> (platform, tool), connected;
+    stopped after. ``tool_env`` adds settings to the tool's environment (``PLCHOICE_OUTBOX_MAX_TRIES="2"``)."""
     started: list[Any] = []
 
-    def make(platform_host: str = "127.0.0.1", cookie_secure: bool = False) -> tuple[PlatformServer, ToolServer]:
+    def make(platform_host: str = "127.0.0.1", cookie_secure: bool = False,
+             **tool_env: str) -> tuple[PlatformServer, ToolServer]:
         platform = start_platform(platform_host)
         started.append(platform)
         tool = ToolServer(tmp_path / f"tool-{len(started)}",
-                          {"PLCHOICE_COOKIE_SECURE": "true" if cookie_secure else "false"})
+                          {"PLCHOICE_COOKIE_SECURE": "true" if cookie_secure else "false", **tool_env})
         tool.data_dir.mkdir(parents=True, exist_ok=True)
         tool.cli("init")
         started.append(tool.start())

@@ -51,6 +51,7 @@
         display_name: args.display_name,
         weight: args.weight,
         saveCommand: args.save_command || 'studio_submit',
+        rubric_impact: args.rubric_impact, // studio: how many learners have attempts (the rubric-edit warning)
         onSaved: function () { notify('save', { state: 'end' }); },
         onCancel: function () { notify('cancel', {}); },
       });

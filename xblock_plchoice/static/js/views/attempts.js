@@ -3,19 +3,21 @@
 
 import { bidi, fileLink, formatBytes, formatDate, h, safeLink, section } from '../dom.js';
 import { decisionLabel, levelLabel } from '../labels.js';
+import { learnerThread } from './thread.js';
 
 export function renderAttempts(ctx) {
   const { t } = ctx;
   const sec = section(ctx, 'attempts', t('Your attempts and feedback'));
   const list = h('ol', { class: 'plc-attempts', reversed: true });
-  for (const attempt of [...ctx.state.me.attempts].reverse()) list.appendChild(h('li', null, attemptView(ctx, attempt, ctx.state.activity.criteria)));
+  for (const attempt of [...ctx.state.me.attempts].reverse()) list.appendChild(h('li', null, attemptView(ctx, attempt, ctx.state.activity.criteria, { reply: true })));
   sec.appendChild(list);
   return sec;
 }
 
 /** One attempt; shared with the staff review panel. */
-export function attemptView(ctx, attempt, criteria, { level = 4 } = {}) {
+export function attemptView(ctx, attempt, current, { level = 4, reply = false } = {}) {
   const { t, lang } = ctx;
+  const criteria = Array.isArray(attempt.criteria) ? attempt.criteria : current; // the rubric it was made under
   const box = h('article', { class: 'plc-attempt', 'data-attempt': attempt.number });
   box.appendChild(h(`h${level}`, null, t('Attempt %(number)s: %(title)s', { number: attempt.number, title: attempt.option_title || '' })));
   if (attempt.submitted_at) box.appendChild(h('p', { class: 'plc-hint' }, t('Submitted %(date)s', { date: formatDate(attempt.submitted_at, lang) })));
@@ -28,11 +30,14 @@ export function attemptView(ctx, attempt, criteria, { level = 4 } = {}) {
     const feedback = h('div', { class: `plc-feedback plc-decision-${review.decision}`, 'data-testid': 'feedback' });
     feedback.appendChild(h('p', null, h('strong', null, t('Decision:')), ' ', decisionLabel(t, review.decision)));
     if (review.feedback) feedback.appendChild(h('p', { class: 'plc-pre' }, h('strong', null, t('Feedback:')), ' ', bidi(review.feedback)));
+    if (review.media && review.media.length) feedback.append(h('p', null, h('strong', null, t('Recorded feedback:'))), evidenceView(ctx, { files: review.media }));
     if (review.at) feedback.appendChild(h('p', { class: 'plc-hint' }, t('Reviewed %(date)s', { date: formatDate(review.at, lang) })));
     box.appendChild(feedback);
   } else {
     box.appendChild(h('p', { class: 'plc-hint' }, t('Waiting for review.')));
   }
+  const thread = learnerThread(ctx, attempt, reply, level + 1); // issue 9: the conversation
+  if (thread) box.appendChild(thread);
   return box;
 }
 
@@ -62,14 +67,18 @@ export function ratingsTable(ctx, criteria, self, review) {
   const { t } = ctx;
   const selfRatings = (self && self.ratings) || {};
   const staffRatings = (review && review.ratings) || {};
+  const comments = (review && review.comments) || {};
+  const commented = Object.values(comments).some(Boolean);
   return h('table', { class: 'plc-table plc-ratings' },
     h('caption', null, t('Ratings by criterion')),
     h('thead', null, h('tr', null,
       h('th', { scope: 'col' }, t('Criterion')),
       h('th', { scope: 'col' }, t('Self-assessment')),
-      h('th', { scope: 'col' }, t('Reviewer')))),
+      h('th', { scope: 'col' }, t('Reviewer')),
+      commented ? h('th', { scope: 'col' }, t("Reviewer's comment")) : null)),
     h('tbody', null, criteria.map((c) => h('tr', null,
       h('th', { scope: 'row', dir: 'auto' }, c.title),
       h('td', null, selfRatings[c.id] ? levelLabel(t, selfRatings[c.id]) : '—'),
-      h('td', null, staffRatings[c.id] ? levelLabel(t, staffRatings[c.id]) : '—')))));
+      h('td', null, staffRatings[c.id] ? levelLabel(t, staffRatings[c.id]) : '—'),
+      commented ? h('td', { class: 'plc-pre', dir: 'auto', 'data-comment': c.id }, comments[c.id] || '—') : null))));
 }

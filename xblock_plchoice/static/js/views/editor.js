@@ -8,6 +8,7 @@ import { placeFieldErrors } from '../problems.js';
 import { checkModel, freshId, KINDS, toDefinition, toModel } from './editor_model.js';
 import { renderPreview } from './editor_preview.js';
 import { renderRows } from './editor_rows.js';
+import { rubricGuard } from './rubric_warning.js';
 
 export function renderEditor(ctx, body, definition) {
   const { t } = ctx;
@@ -15,6 +16,7 @@ export function renderEditor(ctx, body, definition) {
   const block = { display_name: ctx.options.display_name, weight: ctx.options.weight };
   const form = h('form', { class: 'plc-form plc-editor', novalidate: true });
   const preview = renderPreview(ctx, model);
+  const guard = rubricGuard(ctx, model); // issue 9: warn before a criteria edit once attempts exist
   const changed = () => preview.update();
   form.addEventListener('input', changed);
   form.addEventListener('change', changed);
@@ -110,6 +112,7 @@ export function renderEditor(ctx, body, definition) {
       ctx.showError({ error: 'invalid', message: t('Some fields need attention.'), problems }, form);
       return;
     }
+    if (guard.stops(form, save)) return;
     const command = ctx.options.saveCommand || 'studio_submit';
     const payload = { definition: toDefinition(model) };
     if (block.display_name !== undefined) payload.display_name = block.display_name;

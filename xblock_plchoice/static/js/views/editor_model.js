@@ -66,7 +66,7 @@ function toNumber(value) {
 }
 
 /** ISO 8601 -> the "YYYY-MM-DDTHH:MM" a datetime-local input shows, in the author's time zone. */
-function toLocalInput(iso) {
+export function toLocalInput(iso) {
   if (!iso) return '';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';

@@ -2,8 +2,9 @@
 // choosing a way), performance (evidence, self-assessment, submit), self-reflection
 // (feedback, after-reflection, learning log). Each part is its own module.
 
-import { bidi, formatDate, h } from '../dom.js';
+import { bidi, h } from '../dom.js';
 import { statusLabel } from '../labels.js';
+import { dueFact } from './accommodation.js';
 import { renderAttempts } from './attempts.js';
 import { renderChoice } from './choose.js';
 import { renderEvidence } from './evidence.js';
@@ -50,11 +51,8 @@ function renderHeader(ctx, activity, me) {
   if (activity.kind === 'choice') {
     facts.appendChild(h('li', { class: `plc-badge plc-badge-${me.status}` }, t('Status: %(status)s', { status: statusLabel(t, me.status) })));
   }
-  // The due date that applies (core/deadlines.py): the earlier of the activity's and the course's.
-  const due = (me.due && me.due.at) || (activity.policies && activity.policies.due);
-  if (due) {
-    facts.appendChild(h('li', { 'data-testid': 'due' }, t('Due: %(date)s', { date: formatDate(due, lang) })));
-  }
+  const due = dueFact(ctx, activity, me); // the learner's own due date when accommodated (issue 9)
+  if (due) facts.appendChild(due);
   if (me.past_due) facts.appendChild(h('li', { class: 'plc-warning' }, t('The due date has passed.')));
   if (me.score) {
     facts.appendChild(h('li', { class: 'plc-score', 'data-testid': 'score' },

@@ -4,6 +4,7 @@
 import { bidi, clear, formatDate, h, section } from '../dom.js';
 import { decisionLabel, phaseLabel, statusLabel } from '../labels.js';
 import { judgementView } from './calibration.js';
+import { logEntryExtras, logEntryTitle } from './thread.js';
 
 export function renderLog(ctx) {
   const { t } = ctx;
@@ -51,6 +52,7 @@ function entriesView(ctx, entries) {
     for (const key of ['option_title', 'title']) {
       if (typeof entry[key] === 'string' && entry[key]) item.appendChild(h('p', { class: 'plc-pre', dir: 'auto' }, entry[key]));
     }
+    item.append(...logEntryExtras(ctx, entry)); // issue 9: replies and accommodations
     list.appendChild(item);
   }
   return list;
@@ -66,6 +68,6 @@ function entryTitle(t, entry) {
     case 'proposal_redirected': return t('Proposal redirected');
     case 'submitted': return t('Submitted attempt %(number)s', { number: entry.attempt || '' });
     case 'reviewed': return t('Reviewed: %(decision)s', { decision: decisionLabel(t, entry.decision) });
-    default: return statusLabel(t, entry.status) || t('Event');
+    default: return logEntryTitle(t, entry) || statusLabel(t, entry.status) || t('Event');
   }
 }

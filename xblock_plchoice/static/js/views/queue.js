@@ -5,6 +5,7 @@
 import { clear, field, formatDate, h, section } from '../dom.js';
 import { STATUSES, statusLabel } from '../labels.js';
 import { renderNotStarted } from './not_started.js';
+import { extraCells, extraHeads, queueControls, queueDefaults, queueParams } from './queue_extras.js';
 import { renderReviewPanel } from './review_panel.js';
 
 const PAGE_SIZE = 20;
@@ -13,7 +14,8 @@ const ROSTER_TRIES = 30;
 
 export function renderQueue(ctx) {
   const { t } = ctx;
-  const q = ctx.memory.queue || (ctx.memory.queue = { page: 1, status: 'submitted', option_id: '' });
+  const q = queueDefaults(ctx.memory.queue || (ctx.memory.queue = { page: 1, status: 'submitted', option_id: '' }));
+  const more = queueControls(ctx, q); // issue 9: sorts, mine/unclaimed, unread replies
   const sec = section(ctx, 'queue', t('Review queue'));
   const status = h('select', { 'data-field': 'status' },
     h('option', { value: '' }, t('All statuses')),
@@ -23,13 +25,13 @@ export function renderQueue(ctx) {
     ctx.state.activity.options.map((o) => h('option', { value: o.id, selected: q.option_id === o.id }, o.title)));
   const apply = h('button', { type: 'submit', class: 'plc-button' }, t('Show'));
   const filters = h('form', { class: 'plc-filters', novalidate: true },
-    field(t('Status'), status), field(t('Option'), option), apply);
+    field(t('Status'), status), field(t('Option'), option), more.nodes, apply);
   const results = h('div', { class: 'plc-queue-results' });
   const panel = h('div', { class: 'plc-review-slot' });
   const roster = h('div', { class: 'plc-roster-slot' });
   sec.append(filters, results, panel, roster);
 
-  const params = () => ({ page: q.page, page_size: PAGE_SIZE, status: q.status || null, option_id: q.option_id || null });
+  const params = () => ({ page: q.page, page_size: PAGE_SIZE, status: q.status || null, option_id: q.option_id || null, ...queueParams(q) });
 
   // The roster is loaded in the background by the tool: while it says so, ask again (a few times).
   let rosterTimer = null;
@@ -72,6 +74,7 @@ export function renderQueue(ctx) {
     event.preventDefault();
     q.status = status.value;
     q.option_id = option.value;
+    more.read();
     q.page = 1;
     clear(panel);
     load(apply, true);
@@ -91,6 +94,7 @@ function table(ctx, data, onReview) {
       h('th', { scope: 'col' }, t('Option')),
       h('th', { scope: 'col' }, t('Attempts')),
       h('th', { scope: 'col' }, t('Submitted')),
+      extraHeads(ctx),
       h('th', { scope: 'col' }, h('span', { class: 'plc-sr' }, t('Actions'))))),
     h('tbody', null, data.items.map((item) => {
       const name = item.display_name || item.learner_id;
@@ -101,6 +105,7 @@ function table(ctx, data, onReview) {
         h('td', { dir: 'auto' }, item.option_title || (item.proposal ? item.proposal.title : '—')),
         h('td', null, String(attempts)),
         h('td', null, item.submitted_at ? formatDate(item.submitted_at, lang) : '—'),
+        extraCells(ctx, item),
         h('td', null, h('button', {
           type: 'button', class: 'plc-button plc-small', onclick: () => onReview(item),
           'aria-label': t('Review the work of %(name)s', { name }),

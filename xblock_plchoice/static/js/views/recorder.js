@@ -37,7 +37,7 @@ export function renderRecorder(ctx, kind, onUploaded) {
   const live = kind === 'video' ? h('video', { class: 'plc-live', muted: true, playsinline: true, hidden: true, 'aria-label': t('Camera preview') }) : null;
   const preview = h(kind, { controls: true, class: 'plc-preview', hidden: true, 'aria-label': t('Preview of your recording') });
   const progress = makeProgress(ctx);
-  wrap.append(h('div', { class: 'plc-actions' }, start, stop, upload, again), clock, live, preview, progress.el);
+  wrap.append(h('div', { class: 'plc-actions' }, start, stop, upload, again), clock, live || '', preview, progress.el); // no live view for audio: Element.append(null) would print "null"
   wrap.append(h('p', { class: 'plc-hint' }, t('Or, if you prefer:')), fallback);
 
   let recorder = null;

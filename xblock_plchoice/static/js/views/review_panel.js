@@ -6,6 +6,8 @@ import { field, h, uid } from '../dom.js';
 import { LEVELS, levelLabel, phaseLabel } from '../labels.js';
 import { attemptView, evidenceView } from './attempts.js';
 import { reviewCalibration } from './calibration.js';
+import { panelExtras } from './review_extras.js';
+import { enhanceReviewForm } from './review_feedback.js';
 
 export function renderReviewPanel(ctx, item, { onDone }) {
   const { t } = ctx;
@@ -16,6 +18,8 @@ export function renderReviewPanel(ctx, item, { onDone }) {
   const panel = h('section', { class: 'plc-review', 'aria-labelledby': headingId, 'data-testid': 'review-panel' },
     h('h4', { id: headingId, tabindex: '-1', 'data-focus': 'review' }, t('Review: %(name)s', { name })));
   const latest = attempts[attempts.length - 1];
+  const extras = panelExtras(ctx, item, latest); // issue 9: claim, thread, accommodations, grade delivery
+  panel.appendChild(extras.top);
   if (!latest) {
     panel.appendChild(h('p', null, t('This learner has not submitted anything yet.')));
   } else {
@@ -29,6 +33,7 @@ export function renderReviewPanel(ctx, item, { onDone }) {
     } else if (item.status === 'submitted') {
       panel.appendChild(reviewForm(ctx, item, latest, criteria, onDone));
     }
+    panel.appendChild(extras.thread);
   }
   if (attempts.length > 1) {
     panel.appendChild(h('details', { class: 'plc-earlier' },
@@ -36,6 +41,7 @@ export function renderReviewPanel(ctx, item, { onDone }) {
       attempts.slice(0, -1).reverse().map((a) => attemptView(ctx, a, criteria, { level: 5 }))));
   }
   panel.appendChild(reviewCalibration(ctx, item.calibration));
+  panel.appendChild(extras.bottom);
   panel.appendChild(sharedView(ctx, item));
   setTimeout(() => ctx.focus(panel.querySelector('h4')), 0);
   return panel;
@@ -73,6 +79,7 @@ function reviewForm(ctx, item, attempt, criteria, onDone) {
   form.appendChild(decisions);
   const button = h('button', { type: 'submit', class: 'plc-button plc-primary' }, t('Save review'));
   form.appendChild(h('div', { class: 'plc-actions' }, button));
+  const extras = enhanceReviewForm(ctx, form, item, attempt, button);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const ratings = {};
@@ -81,11 +88,12 @@ function reviewForm(ctx, item, attempt, criteria, onDone) {
       if (checked) ratings[fs.getAttribute('data-criterion')] = checked.value;
     }
     const decision = form.querySelector(`input[name="${decisionName}"]:checked`);
-    const result = await ctx.run(button, () => ctx.transport.call('review', {
+    const result = await ctx.run(button, () => extras.send(() => ctx.transport.call('review', {
       learner_id: item.learner_id, attempt: attempt.number, ratings,
-      feedback: feedback.value, decision: decision ? decision.value : null,
-    }), { scope: form });
+      feedback: feedback.value, decision: decision ? decision.value : null, ...extras.payload(),
+    })), { scope: form });
     if (result) {
+      extras.done();
       await onDone();
       ctx.announce(t('Review saved.'));
     }

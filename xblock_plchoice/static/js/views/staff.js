@@ -4,6 +4,7 @@
 import { bidi, h } from '../dom.js';
 import { STATUSES, statusLabel } from '../labels.js';
 import { renderAnalytics } from './analytics.js';
+import { renderCommentBank } from './comment_bank.js';
 import { renderProposals } from './proposals.js';
 import { renderQueue } from './queue.js';
 
@@ -17,6 +18,7 @@ export function renderStaff(ctx, body) {
     staff && activity.kind === 'choice' ? countsView(ctx, staff) : null));
   if (activity.kind === 'choice') {
     body.appendChild(renderQueue(ctx));
+    body.appendChild(renderCommentBank(ctx));
     if (activity.allow_proposals || (staff && staff.pending_proposals)) body.appendChild(renderProposals(ctx));
   }
   // Reflection activities have no attempts to export; their staff see how many reflect and share.
