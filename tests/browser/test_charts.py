@@ -209,7 +209,7 @@ def test_lti_charts_say_nothing_the_data_cannot_show(servers, new_page, lang):
     form = root.get_by_test_id("review-panel").locator(".plc-review-form")
     for fieldset in form.locator("fieldset[data-criterion]").all():
         fieldset.get_by_role("radio").nth(1).check()  # meets
-    form.locator("textarea").fill("Add a labelled diagram.")
+    form.locator("textarea[data-field=feedback]").fill("Add a labelled diagram.")
     form.locator("input[data-field=decision]").nth(1).check()  # revise
     form.locator("button[type=submit]").click()
     expect(root.get_by_test_id("review-panel")).to_have_count(0)
