@@ -62,11 +62,15 @@ def past_due(ctx: Context) -> bool:
     return bool(due and ctx.now() > due)
 
 
-def _proposal_view(record: LearnerRecord) -> dict[str, Any] | None:
+def _proposal_view(activity: Activity, record: LearnerRecord) -> dict[str, Any] | None:
     proposal = record.proposal
     if not proposal:
         return None
-    return {k: proposal.get(k) for k in ("title", "plan", "status", "note", "at", "decided_at")}
+    view = {k: proposal.get(k) for k in ("title", "plan", "status", "note", "at", "decided_at")}
+    # A redirect may name an offered way; its title is looked up now, so a renamed way reads right.
+    suggested = activity.option(proposal.get("suggested_option_id") or "")
+    view["suggested_option"] = {"id": suggested.id, "title": suggested.title} if suggested else None
+    return view
 
 
 def me_view(ctx: Context, actor: Actor, record: LearnerRecord) -> dict[str, Any]:
@@ -81,7 +85,7 @@ def me_view(ctx: Context, actor: Actor, record: LearnerRecord) -> dict[str, Any]
         "status": status,
         "option_id": record.option_id,
         "option": _option_view(workflow.current_option(activity, record)),
-        "proposal": _proposal_view(record),
+        "proposal": _proposal_view(ctx.activity, record),
         "draft": None if draft is None else {
             **_evidence_view(ctx, draft), "self_assessment": draft.get("self_assessment"),
             "saved_at": draft.get("saved_at")},
@@ -90,7 +94,9 @@ def me_view(ctx: Context, actor: Actor, record: LearnerRecord) -> dict[str, Any]
         "past_due": past_due(ctx),
         "can": {
             "choose": activity.kind == "choice" and can_change and status in workflow.ALLOWED["choose"],
-            "propose": activity.allow_proposals and can_change and status in workflow.ALLOWED["propose"],
+            # Once a proposal is approved it is the learner's way; offering to propose again only confuses.
+            "propose": (activity.allow_proposals and can_change and status in workflow.ALLOWED["propose"]
+                        and (record.proposal or {}).get("status") != "approved"),
             "edit": status in workflow.ALLOWED["save_draft"],
             "self_assess": status in workflow.ALLOWED["self_assess"],
             "submit": (status in workflow.ALLOWED["submit"] and not past_due(ctx)
@@ -98,8 +104,10 @@ def me_view(ctx: Context, actor: Actor, record: LearnerRecord) -> dict[str, Any]
             "reflect_after": activity.kind == "reflection" or bool(latest_review),
         },
         "reflections": reflections,
+        # A score only after a mastery decision: while revising, "0 of 10" reads as a failing grade.
         "score": ({"earned": workflow.score_for(activity, latest_review["decision"]),
-                   "possible": activity.policies.points} if latest_review else None),
+                   "possible": activity.policies.points}
+                  if latest_review and latest_review["decision"] == "mastered" else None),
     }
 
 
@@ -140,7 +148,7 @@ def queue_item(ctx: Context, record: LearnerRecord) -> dict[str, Any]:
         "status": record.status,
         "option_id": record.option_id,
         "option_title": option.title if option else "",
-        "proposal": _proposal_view(record),
+        "proposal": _proposal_view(ctx.activity, record),
         "attempts": [attempt_view(ctx, a, for_staff=True) for a in record.attempts],
         "submitted_at": record.submitted_at,
         "revisions_left": workflow.revisions_left(ctx.activity, record),
