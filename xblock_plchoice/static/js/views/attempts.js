@@ -7,6 +7,8 @@ import { decisionLabel, levelLabel } from '../labels.js';
 export function renderAttempts(ctx) {
   const { t } = ctx;
   const sec = section(ctx, 'attempts', t('Your attempts and feedback'));
+  // "Submitted" is confirmed here: the form that was submitted has given way to this list.
+  sec.querySelector('.plc-heading').setAttribute('data-near', 'submitted');
   const list = h('ol', { class: 'plc-attempts', reversed: true });
   for (const attempt of [...ctx.state.me.attempts].reverse()) list.appendChild(h('li', null, attemptView(ctx, attempt, ctx.state.activity.criteria)));
   sec.appendChild(list);

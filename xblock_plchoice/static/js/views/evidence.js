@@ -28,7 +28,7 @@ export function renderEvidence(ctx) {
 
   if (activity.criteria.length) form.appendChild(renderSelfAssess(ctx));
 
-  const save = h('button', { type: 'button', class: 'plc-button', 'data-near': 'save-draft' }, t('Save draft'));
+  const save = h('button', { type: 'button', class: 'plc-button', 'data-near': 'save-draft', 'data-focus': 'save-draft' }, t('Save draft'));
   const submit = h('button', { type: 'submit', class: 'plc-button plc-primary', disabled: !me.can.submit, 'data-near': 'submit' }, t('Submit for review'));
   const actions = h('div', { class: 'plc-actions' }, save, submit);
   if (me.status === 'revise' || me.attempts.length) {
@@ -39,7 +39,7 @@ export function renderEvidence(ctx) {
 
   save.addEventListener('click', () => {
     if (!linksAreValid(ctx, form, save)) return;
-    ctx.run(save, () => saveAll(ctx, form), { focus: save.getAttribute('data-near'), message: t('Draft saved.'), scope: form, near: 'save-draft' });
+    ctx.run(save, () => saveAll(ctx, form), { focus: 'save-draft', message: t('Draft saved.'), scope: form, near: 'save-draft' });
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
