@@ -73,7 +73,10 @@ class Workbench:
             if self.process.poll() is not None:
                 raise RuntimeError(f"workbench exited early; see {self.var_dir / 'server.log'}")
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as response:
+                # One request at a time, however long it takes: the first one builds the workbench's
+                # scenarios, and a retry sent while it is still running (a 2 s timeout on a loaded
+                # machine) builds them concurrently, leaving a partial list (scenario 404s).
+                with urllib.request.urlopen(self.url + "/", timeout=max(1.0, deadline - time.monotonic())) as response:
                     if response.status == 200:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):

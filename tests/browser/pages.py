@@ -58,9 +58,17 @@ def choose(root: Locator, option_title: str) -> None:
 def upload_file(page: Page, root: Locator, name: str, data: bytes, mime: str = "text/plain",
                 timeout: float = 30000) -> None:
     sec = section(root, "evidence")
+    pick_kind(root, "Upload a file")
     sec.locator(".plc-uploader-file input[type=file]").set_input_files(
         files=[{"name": name, "mimeType": mime, "buffer": data}])
     expect(sec.locator(".plc-files a", has_text=name)).to_be_visible(timeout=timeout)
+
+
+def pick_kind(root: Locator, label: str) -> None:
+    """Choose one evidence kind ("Write", "Link", "Upload a file", ...) when the way offers several."""
+    kinds = section(root, "evidence").locator(".plc-kinds")
+    if kinds.count():
+        kinds.get_by_role("radio", name=label, exact=True).check()
 
 
 def rate_all(root: Locator, level_label: str) -> None:

@@ -97,7 +97,9 @@ export function mount(root, options) {
         // The editor keeps its own error summary at the top (its form is long); elsewhere the
         // message goes next to the button that was pressed.
         const fallback = view === 'studio' ? null : button;
-        ctx.showError(err, scope, near === undefined ? fallback : (resolveNear(near) || fallback));
+        // `near` places the confirmation (the button may be gone after a re-render); an error
+        // always goes by the button that was pressed, which is still there.
+        ctx.showError(err, scope, fallback || resolveNear(near));
         return null;
       } finally {
         if (button && button.isConnected) {
