@@ -78,7 +78,9 @@ def test_learner_and_staff_complete_the_loop(workbench, new_page):
     expect(root.get_by_test_id("score")).to_have_text("Score: 10 of 10")
     save_reflection(root, "after", ["Drawing the diagram helped", "Sketch the diagram first"])
 
-    log_section = section(root, "log")
+    # Both blocks sit in this unit: the log appears once, in the first block on the page.
+    expect(learner.locator(".plc-sec-log")).to_have_count(1)
+    log_section = learner.locator(".plchoice-plreflection .plc-sec-log")
     log_section.get_by_role("button", name="Show my learning log").click()
     log = log_section.get_by_test_id("log")
     expect(log).to_contain_text("Explain the light reactions")

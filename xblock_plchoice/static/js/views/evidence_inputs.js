@@ -9,13 +9,17 @@ import { renderRecorder } from './recorder.js';
 import { renderUploader } from './uploader.js';
 
 const DEFAULT_TEXT_MAX = 20000;
-const ORDER = ['text', 'link', 'file', 'audio', 'video'];
+const KNOWN = ['text', 'link', 'file', 'audio', 'video'];
 // The character counter appears once the text is this close to the hard limit.
 const NEAR_LIMIT = 0.9;
 
 export function renderEvidenceInputs(ctx, mem, allowed) {
   const { t } = ctx;
-  const kinds = ORDER.filter((k) => allowed.includes(k) || (k === 'text' && mem.text) || (k === 'link' && mem.links.length));
+  // The author's order (the first kind is the one the way is mostly about), plus text or links
+  // the learner already gave under another way, so nothing they wrote is hidden.
+  const kinds = allowed.filter((k) => KNOWN.includes(k));
+  if (mem.text && !kinds.includes('text')) kinds.push('text');
+  if (mem.links.length && !kinds.includes('link')) kinds.push('link');
   const box = h('div', { class: 'plc-evidence-inputs' });
   const uploads = h('div', { class: 'plc-uploads' }, filesList(ctx, mem));
   const onUploaded = (fileView) => {

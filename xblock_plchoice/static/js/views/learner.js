@@ -42,16 +42,13 @@ export function renderLearner(ctx, body) {
 
 /**
  * The learning log, the profile and "My data" span the whole course, so a page with two blocks
- * (a reflection and a choice in one unit) shows them once: the first block to render claims
- * them by marking its shell, and keeps them across its own re-renders.
+ * (a reflection and a choice in one unit) shows them once: the first block on the page owns
+ * them. Page order, not whichever block's state arrives first, so they never jump between
+ * blocks from one visit to the next. The LTI tool has one block per page, which always owns them.
  */
 function ownsPageTools(ctx) {
-  const shell = ctx.root;
-  if (shell.hasAttribute('data-owns-page-tools')) return true;
-  const owner = document.querySelector('.plc[data-owns-page-tools]');
-  if (owner && owner.isConnected && owner !== shell) return false;
-  shell.setAttribute('data-owns-page-tools', '');
-  return true;
+  const first = document.querySelector('.plchoice-root');
+  return !first || first.contains(ctx.root);
 }
 
 function renderHeader(ctx, activity, me) {
