@@ -5,6 +5,7 @@
 import { clear, field, formatDate, h, section } from '../dom.js';
 import { STATUSES, statusLabel } from '../labels.js';
 import { renderNotStarted } from './not_started.js';
+import { pager } from './pager.js';
 import { renderReviewPanel } from './review_panel.js';
 
 const PAGE_SIZE = 20;
@@ -55,7 +56,8 @@ export function renderQueue(ctx) {
     const data = await ctx.run(button, () => ctx.transport.call('queue', params()));
     if (!data) return;
     clear(results).appendChild(table(ctx, data, (item) => openReview(item)));
-    const pages = pager(ctx, data, (page, btn) => { q.page = page; load(btn, true); });
+    const pages = pager(data, (page, btn) => { q.page = page; load(btn, true); },
+      { previous: t('Previous page'), next: t('Next page'), label: t('Queue pages') });
     if (pages) results.appendChild(pages);
     showRoster(data, 0);
     if (q.justReviewed) {
@@ -134,14 +136,4 @@ function table(ctx, data, onReview) {
           'aria-label': t('Review the work of %(name)s', { name }),
         }, t('Review'))));
     })));
-}
-
-function pager(ctx, data, go) {
-  const { t } = ctx;
-  if ((data.pages || 1) <= 1) return null;
-  const prev = h('button', { type: 'button', class: 'plc-button plc-small', disabled: data.page <= 1 }, t('Previous page'));
-  const next = h('button', { type: 'button', class: 'plc-button plc-small', disabled: data.page >= data.pages }, t('Next page'));
-  prev.addEventListener('click', () => go(data.page - 1, prev));
-  next.addEventListener('click', () => go(data.page + 1, next));
-  return h('nav', { class: 'plc-pager', 'aria-label': t('Queue pages') }, prev, next);
 }

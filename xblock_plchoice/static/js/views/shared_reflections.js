@@ -4,6 +4,7 @@
 
 import { clear, formatDate, h, section } from '../dom.js';
 import { phaseLabel } from '../labels.js';
+import { pager } from './pager.js';
 import { answersList } from './review_panel.js';
 
 const PAGE_SIZE = 10;
@@ -25,7 +26,8 @@ export function renderSharedReflections(ctx) {
       count: data.total, page: data.page, pages: data.pages,
     })));
     out.appendChild(h('ol', { class: 'plc-shared-entries' }, data.items.map((entry) => entryView(ctx, entry))));
-    const nav = pager(ctx, data, (page, btn) => load(page, btn));
+    const nav = pager(data, (page, btn) => load(page, btn),
+      { previous: t('Newer'), next: t('Older'), label: t('Pages of shared reflections') });
     if (nav) out.appendChild(nav);
     if (button) ctx.focus(out.firstChild);
   };
@@ -40,14 +42,4 @@ function entryView(ctx, entry) {
     h('p', { class: 'plc-log-head' }, h('strong', { dir: 'auto' }, name), ' · ', phaseLabel(t, entry.phase), ' · ',
       h('time', { datetime: entry.at || '' }, formatDate(entry.at, lang))),
     answersList(entry.answers || []));
-}
-
-function pager(ctx, data, go) {
-  const { t } = ctx;
-  if ((data.pages || 1) <= 1) return null;
-  const prev = h('button', { type: 'button', class: 'plc-button plc-small', disabled: data.page <= 1 }, t('Newer'));
-  const next = h('button', { type: 'button', class: 'plc-button plc-small', disabled: data.page >= data.pages }, t('Older'));
-  prev.addEventListener('click', () => go(data.page - 1, prev));
-  next.addEventListener('click', () => go(data.page + 1, next));
-  return h('nav', { class: 'plc-pager', 'aria-label': t('Pages of shared reflections') }, prev, next);
 }
