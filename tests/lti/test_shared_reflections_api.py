@@ -66,3 +66,10 @@ def test_redirect_suggestion_is_checked_and_shown_to_the_learner(app, platform):
     assert done.status_code == 200, done.json
     me = learner.post("/api/state", json={}, headers=learner_headers).json["me"]
     assert me["proposal"]["suggested_option"]["id"] == "record" and learner_id["me"]["status"] == "proposal_pending"
+
+
+def test_without_a_launch_the_command_is_refused(app, platform):
+    anonymous = app.test_client()
+    answer = anonymous.post("/api/shared_reflections", json={})
+    assert answer.status_code in (401, 403), answer.status_code
+    assert answer.json["error"] and "items" not in answer.json
