@@ -89,6 +89,9 @@ def test_learner_and_instructor_loop_through_lti_launches(servers, new_page):
     root = open_launch(learner, learner_url)
     expect(root.locator(".plc-badge")).to_contain_text("Mastered")
     expect(root.get_by_test_id("score")).to_have_text("Score: 10 of 10")
+    # One block per page in the tool: it owns the learning log, the profile and "My data".
+    for key in ("log", "profile", "my-data"):
+        expect(root.locator(f".plc-sec-{key}")).to_have_count(1)
     assert learner.errors == [] and staff.errors == []
 
     # The platform's own gradebook, read over HTTP: what arrived, not what the tool meant to send.
