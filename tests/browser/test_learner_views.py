@@ -6,6 +6,8 @@ and "My data" once on a page holding both blocks."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -164,7 +166,9 @@ def test_proposal_decisions_in_plain_words(workbench, new_page):
     page = new_page()
     root = open_block(page, workbench.scenario(CHOICE_ONLY, "ola"))
     proposal = root.get_by_test_id("proposal")
-    expect(proposal).to_contain_text("Staff suggest a different way: Record a short talk. Choose it below")
+    # The way's title is bidi-isolated (FSI ... PDI) inside the translated sentence.
+    expect(proposal).to_contain_text(
+        re.compile("Staff suggest a different way: \u2068Record a short talk\u2069\\. Choose it below"))
     expect(proposal).to_contain_text("Talk it through instead.")
     expect(proposal).not_to_contain_text("Redirected")
     expect(root.locator(".plc-propose")).to_be_visible()  # not approved: they may propose again

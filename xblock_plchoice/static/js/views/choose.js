@@ -2,7 +2,7 @@
 // each with its guidance, evidence kinds, time estimate and exemplar), or proposes their own.
 // Also used read-only by the Studio preview, with `preview: true`.
 
-import { bidi, field, h, section, uid } from '../dom.js';
+import { bidi, field, h, isolate, section, uid } from '../dom.js';
 import { kindLabel } from '../labels.js';
 
 export function renderChoice(ctx) {
@@ -126,7 +126,7 @@ function renderProposalStatus(ctx, proposal) {
   } else if (proposal.status === 'redirected') {
     const suggested = proposal.suggested_option;
     box.appendChild(h('p', null, suggested
-      ? t('Staff suggest a different way: %(title)s. Choose it below, or another way, to continue.', { title: suggested.title })
+      ? t('Staff suggest a different way: %(title)s. Choose it below, or another way, to continue.', { title: isolate(suggested.title) })
       : t('Staff suggest you pick one of the ways below. Choose one to continue.')));
   }
   if (proposal.note) box.appendChild(h('p', null, h('strong', null, t('Note from staff:')), ' ', bidi(proposal.note)));

@@ -2,7 +2,7 @@
 // panel under the table and moves focus to it; after a review the queue reloads. In the LTI
 // home the queue also lists enrolled learners who have not started (from the course roster).
 
-import { clear, field, formatDate, h, section } from '../dom.js';
+import { clear, field, formatDate, h, isolate, section } from '../dom.js';
 import { STATUSES, statusLabel } from '../labels.js';
 import { renderNotStarted } from './not_started.js';
 import { pager } from './pager.js';
@@ -87,7 +87,7 @@ export function renderQueue(ctx) {
  * staff page from a fresh state (counts change), whose queue opens the next learner.
  */
 async function afterReview(ctx, q, reviewed) {
-  q.justReviewed = { learner_id: reviewed.learner_id, name: reviewed.display_name || reviewed.learner_id };
+  q.justReviewed = { learner_id: reviewed.learner_id, name: isolate(reviewed.display_name || reviewed.learner_id) };
   const state = await ctx.transport.call('state', {}).catch(() => null);
   if (state) ctx.setState(state);
   else ctx.focus('queue');
@@ -100,7 +100,7 @@ function openNextLearner(ctx, q, data, openReview, results) {
   q.justReviewed = null;
   const next = data.items.find((item) => item.status === 'submitted' && item.learner_id !== reviewed.learner_id);
   if (next) {
-    const nextName = next.display_name || next.learner_id;
+    const nextName = isolate(next.display_name || next.learner_id);
     openReview(next, t('Review of %(name)s saved. Next: %(next)s.', { name: reviewed.name, next: nextName }));
     return;
   }
