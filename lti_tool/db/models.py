@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.sql.expression import false
 
 
 def utcnow() -> datetime:
@@ -147,13 +146,17 @@ class Counter(Base):
 
 class ReflectionRow(Base):
     __tablename__ = "plc_reflection"
-    __table_args__ = (Index("ix_reflection_learner", "learner_id", "course_key", "at"),)
+    __table_args__ = (Index("ix_reflection_learner", "learner_id", "course_key", "at"),
+                      Index("ix_reflection_shared", "activity_key", "shared", "at"))
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     learner_id: Mapped[str] = mapped_column(String(255))
     course_key: Mapped[str] = mapped_column(String(512))
     at: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict] = mapped_column(JSON)
+    # Copies of data's fields, so staff's list of shared reflections is an index range.
+    activity_key: Mapped[str] = mapped_column(String(512), default="", server_default="")
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ProfileRow(Base):

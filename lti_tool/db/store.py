@@ -157,7 +157,9 @@ class SqlStore:
     # reflections and profiles ----------------------------------------------------
     def add_reflection(self, entry: dict[str, Any]) -> None:
         self.session.add(ReflectionRow(id=entry["id"], learner_id=entry["learner_id"],
-                                       course_key=entry["course_key"], at=entry["at"], data=copy.deepcopy(entry)))
+                                       course_key=entry["course_key"], at=entry["at"], data=copy.deepcopy(entry),
+                                       activity_key=entry["activity_key"],
+                                       shared=bool(entry.get("share_with_staff"))))
         self.session.flush()
 
     def list_reflections(self, course_key: str | None, learner_id: str) -> list[dict[str, Any]]:
@@ -172,6 +174,14 @@ class SqlStore:
         if course_key is not None:
             statement = statement.where(ReflectionRow.course_key == course_key)
         return self.session.execute(statement).rowcount or 0
+
+    def list_shared_reflections(self, activity_key: str, *, offset: int,
+                                limit: int) -> tuple[list[dict[str, Any]], int]:
+        where = (ReflectionRow.activity_key == activity_key, ReflectionRow.shared.is_(True))
+        query = (select(ReflectionRow.data).where(*where)
+                 .order_by(ReflectionRow.at.desc(), ReflectionRow.id.desc()).offset(offset).limit(limit))
+        total = self.session.scalar(select(func.count()).select_from(ReflectionRow).where(*where)) or 0
+        return [copy.deepcopy(d) for d in self.session.scalars(query)], int(total)
 
     def get_profile(self, course_key: str, learner_id: str) -> dict[str, Any] | None:
         row = self.session.get(ProfileRow, (course_key, learner_id), populate_existing=True)

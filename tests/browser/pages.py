@@ -58,9 +58,17 @@ def choose(root: Locator, option_title: str) -> None:
 def upload_file(page: Page, root: Locator, name: str, data: bytes, mime: str = "text/plain",
                 timeout: float = 30000) -> None:
     sec = section(root, "evidence")
+    pick_kind(root, "Upload a file")
     sec.locator(".plc-uploader-file input[type=file]").set_input_files(
         files=[{"name": name, "mimeType": mime, "buffer": data}])
     expect(sec.locator(".plc-files a", has_text=name)).to_be_visible(timeout=timeout)
+
+
+def pick_kind(root: Locator, label: str) -> None:
+    """Choose one evidence kind ("Write", "Link", "Upload a file", ...) when the way offers several."""
+    kinds = section(root, "evidence").locator(".plc-kinds")
+    if kinds.count():
+        kinds.get_by_role("radio", name=label, exact=True).check()
 
 
 def rate_all(root: Locator, level_label: str) -> None:
@@ -140,3 +148,49 @@ def upload_with_visible_progress(page: Page, root: Locator, name: str, data: byt
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
                                                   "uploadThroughput": -1})
     return page.evaluate("window.__progress")
+
+
+CALL = """async ({url, student, body}) => {
+  const csrf = document.cookie.split('; ').find((c) => c.startsWith('csrftoken=')).split('=')[1];
+  const u = new URL(url, location.href);
+  u.searchParams.set('student', student);
+  const r = await fetch(u, {method: 'POST', headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrf},
+                            body: JSON.stringify(body)});
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${r.status} ${text}`);
+  return JSON.parse(text);
+}"""
+
+
+def block_handlers(page: Page, block_type: str = "plchoice") -> dict[str, str]:
+    """The handler URLs of the first block of ``block_type`` on an open workbench page."""
+    import json
+
+    args = [json.loads(text) for text in page.locator("script.xblock_json_init_args").all_text_contents()]
+    return next(a for a in args if a.get("block_type") == block_type)["handlers"]
+
+
+def call(page: Page, handlers: dict[str, str], command: str, student: str, body: dict) -> dict:
+    """Run one command as ``student`` through the block's own handler (seeding; the UI is tested elsewhere)."""
+    return page.evaluate(CALL, {"url": handlers[command], "student": student, "body": body})
+
+
+GOOD = {"accuracy": "meets", "clarity": "meets", "evidence": "meets"}
+
+
+def seed_submission(page: Page, handlers: dict[str, str], student: str, text: str, option_id: str = "write",
+                    file_ids: list[str] | None = None) -> None:
+    evidence = {"text": text, "links": [], "file_ids": file_ids or []}
+    call(page, handlers, "choose", student, {"option_id": option_id})
+    call(page, handlers, "save_draft", student, evidence)
+    call(page, handlers, "self_assess", student, {"ratings": GOOD, "comment": ""})
+    call(page, handlers, "submit", student, evidence)
+
+
+def gap(a: Locator, b: Locator) -> float:
+    """The distance in CSS px between two elements' boxes (0 when they touch or overlap)."""
+    box_a, box_b = a.bounding_box(), b.bounding_box()
+    assert box_a and box_b, "both elements must be rendered"
+    dx = max(0.0, max(box_a["x"], box_b["x"]) - min(box_a["x"] + box_a["width"], box_b["x"] + box_b["width"]))
+    dy = max(0.0, max(box_a["y"], box_b["y"]) - min(box_a["y"] + box_a["height"], box_b["y"] + box_b["height"]))
+    return (dx * dx + dy * dy) ** 0.5

@@ -75,7 +75,7 @@ def test_script_everywhere_stays_text(workbench, new_page):
 
     learner.reload()
     root = open_block(learner, workbench.scenario(CHOICE_ONLY, "mallory"))
-    expect(root.get_by_test_id("feedback")).to_contain_text(PAYLOAD)
+    expect(root.get_by_test_id("latest-feedback")).to_contain_text(PAYLOAD)  # shown above the revise form
     section(root, "log").get_by_role("button").click()
     expect(root.get_by_test_id("log")).to_contain_text(PAYLOAD)
     assert_inert(learner)

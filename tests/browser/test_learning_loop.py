@@ -31,7 +31,9 @@ def test_learner_and_staff_complete_the_loop(workbench, new_page):
     choose(root, "Write an explanation")
     evidence = section(root, "evidence")
     evidence.get_by_label("Your written evidence").fill("Plants capture light in chlorophyll.")
-    expect(evidence.locator(".plc-counter")).to_contain_text("36")
+    # The guidance speaks of words ("400-800 words"), so words are counted; characters only near the limit.
+    expect(evidence.get_by_test_id("word-count")).to_have_text("Words: 5")
+    expect(evidence.get_by_test_id("char-count")).to_be_hidden()
 
     # The progress bar has to move through intermediate values on a slow upload.
     values = upload_with_visible_progress(learner, root, "notes.txt", b"chlorophyll absorbs light\n" * 12000)
@@ -52,7 +54,9 @@ def test_learner_and_staff_complete_the_loop(workbench, new_page):
     learner.reload()
     root = open_block(learner, workbench.scenario(UNIT, "alice"))
     expect(root.locator(".plc-badge")).to_contain_text("Revision requested")
-    expect(root.get_by_test_id("feedback")).to_contain_text("Add a labelled diagram of the chloroplast.")
+    expect(root.get_by_test_id("latest-feedback")).to_contain_text("Add a labelled diagram of the chloroplast.")
+    expect(root.get_by_test_id("score")).to_have_count(0)  # no score while revising
+    section(root, "evidence").get_by_role("radio", name="Write", exact=True).check()
     written = section(root, "evidence").get_by_label("Your written evidence")
     expect(written).to_have_value("Plants capture light in chlorophyll.")  # the revision starts from attempt 1
     expect(section(root, "evidence").locator(".plc-files a", has_text="notes.txt")).to_be_visible()
@@ -74,7 +78,9 @@ def test_learner_and_staff_complete_the_loop(workbench, new_page):
     expect(root.get_by_test_id("score")).to_have_text("Score: 10 of 10")
     save_reflection(root, "after", ["Drawing the diagram helped", "Sketch the diagram first"])
 
-    log_section = section(root, "log")
+    # Both blocks sit in this unit: the log appears once, in the first block on the page.
+    expect(learner.locator(".plc-sec-log")).to_have_count(1)
+    log_section = learner.locator(".plchoice-plreflection .plc-sec-log")
     log_section.get_by_role("button", name="Show my learning log").click()
     log = log_section.get_by_test_id("log")
     expect(log).to_contain_text("Explain the light reactions")

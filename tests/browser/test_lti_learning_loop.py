@@ -70,7 +70,12 @@ def test_learner_and_instructor_loop_through_lti_launches(servers, new_page):
 
     root = open_launch(learner, learner_url)  # the learner comes back through the LMS: a new launch
     expect(root.locator(".plc-badge")).to_contain_text("Revision requested")
-    expect(root.get_by_test_id("feedback")).to_contain_text("Add a labelled diagram of the chloroplast.")
+    # The reviewer's feedback first, then the revise form; no "0 of 10" while revising.
+    latest = root.get_by_test_id("latest-feedback")
+    expect(latest).to_contain_text("Add a labelled diagram of the chloroplast.")
+    assert latest.bounding_box()["y"] < section(root, "evidence").bounding_box()["y"]
+    expect(root.get_by_test_id("score")).to_have_count(0)
+    section(root, "evidence").get_by_role("radio", name="Write", exact=True).check()
     section(root, "evidence").get_by_label("Your written evidence").fill("Plants capture light; see my diagram.")
     rate_all(root, "Exceeds")
     submit(root)
@@ -84,6 +89,9 @@ def test_learner_and_instructor_loop_through_lti_launches(servers, new_page):
     root = open_launch(learner, learner_url)
     expect(root.locator(".plc-badge")).to_contain_text("Mastered")
     expect(root.get_by_test_id("score")).to_have_text("Score: 10 of 10")
+    # One block per page in the tool: it owns the learning log, the profile and "My data".
+    for key in ("log", "profile", "my-data"):
+        expect(root.locator(f".plc-sec-{key}")).to_have_count(1)
     assert learner.errors == [] and staff.errors == []
 
     # The platform's own gradebook, read over HTTP: what arrived, not what the tool meant to send.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .pages import CHOICE_ONLY, choose, open_block, rate_all, section, submit
+from .pages import CHOICE_ONLY, choose, open_block, pick_kind, rate_all, section, submit
 
 pytestmark = pytest.mark.browser
 
@@ -18,6 +18,9 @@ def test_record_audio_and_upload_it(workbench, new_page, media_browser):
     root = open_block(page, workbench.scenario(CHOICE_ONLY, "rosa"))
     choose(root, "Record a short talk")
     recorder = root.locator(".plc-recorder-audio")
+    # The way's first kind (audio) is open; the others wait behind the "how will you hand it in" choice.
+    expect(root.locator(".plc-recorder-video")).to_be_hidden()
+    expect(recorder).not_to_contain_text("null")  # the audio recorder has no camera preview to append
     recorder.get_by_role("button", name="Start recording").click()
     expect(recorder.get_by_role("button", name="Stop recording")).to_be_focused()
     expect(recorder.locator(".plc-clock")).to_contain_text("Recording")
@@ -50,7 +53,7 @@ def test_denied_microphone_falls_back_to_upload(workbench, new_page):
     choose(root, "Record a short talk")
     recorder = root.locator(".plc-recorder-audio")
     recorder.get_by_role("button", name="Start recording").click()
-    expect(root.locator(".plc-alert")).to_contain_text("permission was denied")
+    expect(recorder.get_by_test_id("inline-error")).to_contain_text("permission was denied")
     upload = recorder.get_by_label("Upload an audio file")
     expect(upload).to_be_visible()
     upload.set_input_files(files=[{"name": "talk.ogg", "mimeType": "audio/ogg", "buffer": b"OggS" + b"\0" * 4000}])
@@ -63,6 +66,7 @@ def test_no_media_recorder_offers_upload_only(workbench, new_page):
     page.add_init_script("delete window.MediaRecorder;")
     root = open_block(page, workbench.scenario(CHOICE_ONLY, "tao"))
     choose(root, "Record a short talk")
+    pick_kind(root, "Record video")
     recorder = root.locator(".plc-recorder-video")
     expect(recorder).to_contain_text("This browser cannot record here.")
     expect(recorder.get_by_role("button", name="Start recording")).to_have_count(0)

@@ -23,8 +23,10 @@ def test_proposal_decision_and_my_data(workbench, new_page):
     form.get_by_label("Title of your idea").fill("Teach my little brother")
     form.get_by_label("Your plan").fill("Film a 3 minute lesson with a drawing.")
     form.get_by_role("button", name="Send my proposal").click()
-    expect(root.get_by_test_id("proposal")).to_contain_text("Waiting for a decision")
-    expect(root.locator(".plc-badge")).to_contain_text("Proposal waiting for approval")
+    # One chip says it is waiting; the proposal box says what happens next instead of repeating it.
+    expect(root.locator(".plc-badge")).to_have_text("Status: Proposal waiting for approval")
+    expect(root.get_by_test_id("proposal")).to_contain_text("Staff will read it and approve it")
+    expect(root.get_by_test_id("proposal")).not_to_contain_text("Waiting")
 
     staff = new_page()
     staff_root = open_block(staff, workbench.scenario(CHOICE_ONLY, "staff"))
@@ -33,7 +35,8 @@ def test_proposal_decision_and_my_data(workbench, new_page):
     card.get_by_role("button", name="Redirect to an offered way").click()
     note = card.get_by_label("Note to the learner")
     expect(note).to_have_attribute("aria-invalid", "true")
-    expect(staff.locator(".plc-alert")).not_to_be_empty()
+    expect(card.get_by_test_id("inline-error")).to_be_visible()  # by the buttons, not at the top
+    expect(staff.locator(".plc-alert")).to_be_empty()
     note.fill("Lovely idea: go ahead.")
     card.get_by_role("button", name="Approve").click()
     expect(section(staff_root, "proposals")).to_contain_text("No proposals are waiting.")
@@ -43,6 +46,7 @@ def test_proposal_decision_and_my_data(workbench, new_page):
     expect(root.get_by_test_id("proposal")).to_contain_text("Approved")
     expect(root.get_by_test_id("proposal")).to_contain_text("Lovely idea: go ahead.")
     expect(section(root, "evidence")).to_be_visible()
+    expect(root.locator(".plc-propose")).to_have_count(0)  # approved: no second "propose your own way"
 
     data_section = section(root, "my-data")
     with learner.expect_download() as download:
@@ -55,6 +59,8 @@ def test_proposal_decision_and_my_data(workbench, new_page):
     assert "This deletes your reflections" in focused_description(learner)
     data_section.get_by_role("button", name="Yes, delete").click()
     expect(root.locator(".plc-status")).to_have_text("Your reflections, profile and drafts were deleted.")
+    expect(section(root, "my-data").get_by_test_id("inline-ok")).to_have_text(
+        "Your reflections, profile and drafts were deleted.")
     learner.reload()
     root = open_block(learner, url)
     expect(section(root, "reflect-before").locator("textarea").first).to_have_value("")

@@ -96,6 +96,28 @@ class StoreContract:
         assert counters["total"] == 2 and counters["status:submitted"] == 1
         assert counters.get("status:chosen", 0) == 0 and counters["criterion:x:gap_sum"] == -1
 
+    def test_shared_reflections_newest_first_paged_and_only_shared(self):
+        store = self.make_store()
+        base = {"course_key": "course-1", "activity_key": "act-1", "activity_title": "T", "phase": "before",
+                "prompts": {"goal": "Goal?"}, "answers": {"goal": "x"}, "share_with_staff": True}
+        with store.atomic():
+            store.add_reflection({**base, "id": "a1", "learner_id": "alice", "at": "2026-01-01T00:00:01"})
+            store.add_reflection({**base, "id": "b1", "learner_id": "bob", "at": "2026-01-01T00:00:03"})
+            store.add_reflection({**base, "id": "c1", "learner_id": "cai", "at": "2026-01-01T00:00:02"})
+            store.add_reflection({**base, "id": "b0", "learner_id": "bob", "at": "2026-01-01T00:00:03"})
+            store.add_reflection({**base, "id": "p1", "learner_id": "dee", "at": "2026-01-01T00:00:09",
+                                  "share_with_staff": False})
+            store.add_reflection({**base, "id": "o1", "learner_id": "eve", "at": "2026-01-01T00:00:09",
+                                  "activity_key": "act-2"})
+        first, total = store.list_shared_reflections("act-1", offset=0, limit=2)
+        assert total == 4
+        assert [e["id"] for e in first] == ["b1", "b0"]  # newest first; same time: higher id first
+        rest, total = store.list_shared_reflections("act-1", offset=2, limit=2)
+        assert [e["id"] for e in rest] == ["c1", "a1"] and total == 4
+        assert rest[0]["answers"] == {"goal": "x"}
+        assert store.list_shared_reflections("act-1", offset=4, limit=2) == ([], 4)
+        assert store.list_shared_reflections("nowhere", offset=0, limit=5) == ([], 0)
+
     def test_reflections_profile_and_files(self):
         store = self.make_store()
         entry = {"id": "r1", "course_key": "course-1", "activity_key": "act-1", "activity_title": "T",

@@ -18,7 +18,7 @@ from xblock_plchoice.core.protocol import COMMANDS
 from .conftest import api_headers, launch_config
 from .helpers.tokens import INSTRUCTOR
 
-READ_ONLY = {"state", "log", "queue", "analytics", "rubric_impact"}
+READ_ONLY = {"state", "log", "queue", "analytics", "rubric_impact", "shared_reflections"}
 
 
 def test_the_read_only_commands_are_exactly_the_ones_that_only_read():
@@ -40,7 +40,8 @@ def test_read_only_commands_answer_while_a_writer_holds_the_lock(app, platform):
     holder.exec_driver_sql("UPDATE plc_counter SET value = value")
     try:
         for client, headers, command in ((learner, learner_headers, "state"), (learner, learner_headers, "log"),
-                                         (staff, staff_headers, "queue"), (staff, staff_headers, "analytics")):
+                                         (staff, staff_headers, "queue"), (staff, staff_headers, "analytics"),
+                                         (staff, staff_headers, "shared_reflections")):
             started = time.monotonic()
             answer = client.post(f"/api/{command}", json={}, headers=headers)
             assert answer.status_code == 200, (command, answer.get_data(as_text=True))

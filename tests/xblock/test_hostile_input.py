@@ -32,6 +32,7 @@ STAFF_PAYLOADS = {
     "comment_bank": {"action": "add", "criterion_id": "clarity", "text": "hijack"},
     "rubric_impact": {},
     "resend_grade": {"learner_id": "x"},
+    "shared_reflections": {"page": 1, "page_size": 10},
 }
 
 

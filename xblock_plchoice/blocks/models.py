@@ -68,10 +68,14 @@ class ReflectionRow(models.Model):
     learner_id = models.CharField(max_length=255)
     at = models.CharField(max_length=64)
     data = models.JSONField()
+    # Columns (copies of data's fields) so staff's list of shared reflections is an index range.
+    activity_key = models.CharField(max_length=255, default="")
+    shared = models.BooleanField(default=False)
 
     class Meta:
         app_label = "plchoice"
-        indexes = [models.Index(fields=["learner_id", "course_key", "at"], name="plchoice_refl_learner")]
+        indexes = [models.Index(fields=["learner_id", "course_key", "at"], name="plchoice_refl_learner"),
+                   models.Index(fields=["activity_key", "shared", "at"], name="plchoice_refl_shared")]
 
 
 class ProfileRow(models.Model):

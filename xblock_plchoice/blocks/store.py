@@ -140,7 +140,9 @@ class DjangoStore:
     # reflections and profile -----------------------------------------------
     def add_reflection(self, entry: dict[str, Any]) -> None:
         ReflectionRow.objects.create(entry_id=entry["id"], course_key=entry["course_key"],
-                                     learner_id=entry["learner_id"], at=entry["at"], data=entry)
+                                     learner_id=entry["learner_id"], at=entry["at"], data=entry,
+                                     activity_key=entry["activity_key"],
+                                     shared=bool(entry.get("share_with_staff")))
 
     def _reflections(self, course_key: str | None, learner_id: str):
         rows = ReflectionRow.objects.filter(learner_id=learner_id)
@@ -153,6 +155,12 @@ class DjangoStore:
     def delete_reflections(self, course_key: str | None, learner_id: str) -> int:
         deleted, _ = self._reflections(course_key, learner_id).delete()
         return deleted
+
+    def list_shared_reflections(self, activity_key: str, *, offset: int,
+                                limit: int) -> tuple[list[dict[str, Any]], int]:
+        rows = ReflectionRow.objects.filter(activity_key=activity_key, shared=True)
+        page = rows.order_by("-at", "-entry_id")[offset:offset + limit]
+        return list(page.values_list("data", flat=True)), rows.count()
 
     def get_profile(self, course_key: str, learner_id: str) -> dict[str, Any] | None:
         return (ProfileRow.objects.filter(course_key=course_key, learner_id=learner_id)

@@ -63,6 +63,8 @@ def reflect(actor: Actor, ctx: Context, payload: dict[str, Any],
         "activity_key": ctx.activity_key,
         "activity_title": ctx.activity.title,
         "learner_id": actor.user_id,
+        # The name at the time of writing: a reflection block keeps no learner record to look it up in.
+        "display_name": actor.display_name,
         "phase": phase,
         "prompts": {p.id: p.text for p in prompts},
         "answers": answers,
@@ -128,10 +130,23 @@ def learning_log(ctx: Context, learner_id: str,
     return entries
 
 
+def ordered_answers(ctx: Context, entry: dict[str, Any]) -> list[dict[str, str]]:
+    """``[{prompt_id, prompt, answer}]`` in the activity's authored order; prompts since removed come last.
+
+    The prompt text is the one the learner answered (kept in the entry), not today's wording.
+    """
+    answers = entry.get("answers") or {}
+    texts = entry.get("prompts") or {}
+    authored = [p.id for p in ctx.activity.prompts_for(entry.get("phase", ""))]
+    order = [k for k in authored if k in answers] + [k for k in answers if k not in authored]
+    return [{"prompt_id": k, "prompt": texts.get(k, k), "answer": answers[k]} for k in order if answers[k]]
+
+
 def shared_with_staff(ctx: Context, learner_id: str) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """What staff reviewing this learner may see: shared reflections on this activity, a shared profile."""
     reflections = [
-        {"phase": e["phase"], "prompts": e.get("prompts", {}), "answers": e["answers"], "at": e["at"]}
+        {"phase": e["phase"], "prompts": e.get("prompts", {}), "answers": e["answers"], "at": e["at"],
+         "ordered": ordered_answers(ctx, e)}
         for e in ctx.store.list_reflections(ctx.course_key, learner_id)
         if e["share_with_staff"] and e["activity_key"] == ctx.activity_key
     ]

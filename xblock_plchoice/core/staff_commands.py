@@ -16,7 +16,7 @@ from . import payload as read
 from .analytics import analytics_view
 from .analytics import rubric_impact as impact_of
 from .context import Actor, Context
-from .errors import Conflict, GradingConflict, NotFound
+from .errors import Conflict, GradingConflict, NotFound, ValidationError
 from .i18n import gettext_noop as _
 from .protocol import command, mutate_record
 from .store import LearnerRecord
@@ -108,11 +108,25 @@ def decide_proposal(actor: Actor, payload: dict[str, Any], ctx: Context) -> dict
     learner_id = read.identifier(payload, "learner_id")
     decision = read.choice(payload, "decision", ("approve", "redirect"))
     note = read.text(payload, "note", limit=4000)
-    record, _none = mutate_record(
-        ctx, learner_id,
-        lambda r: workflow.decide_proposal(r, ctx.activity, decision, note, actor.user_id, ctx.now_iso()),
-        must_exist=True)
+    suggested = _suggested_option(ctx, payload, decision)
+
+    def decide(record: Any) -> None:
+        workflow.decide_proposal(record, ctx.activity, decision, note, actor.user_id, ctx.now_iso())
+        if suggested:
+            record.proposals[-1] = {**record.proposals[-1], "suggested_option_id": suggested}
+
+    record, _none = mutate_record(ctx, learner_id, decide, must_exist=True)
     return {"item": views.queue_item(ctx, record, actor)}
+
+
+def _suggested_option(ctx: Context, payload: dict[str, Any], decision: str) -> str | None:
+    """A redirect may name the offered way staff suggest, so the learner knows where to go next."""
+    value = payload.get("suggested_option_id")
+    if value in (None, ""):
+        return None
+    if decision != "redirect":
+        raise ValidationError(_("Suggest a way only when you redirect."), field="suggested_option_id")
+    return read.choice(payload, "suggested_option_id", [o.id for o in ctx.activity.options])
 
 
 @command("analytics", staff_only=True, kinds=("choice", "reflection"), read_only=True)

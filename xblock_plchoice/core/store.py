@@ -137,6 +137,12 @@ class Store(Protocol):
 
     def delete_reflections(self, course_key: str | None, learner_id: str) -> int: ...
 
+    def list_shared_reflections(self, activity_key: str, *, offset: int,
+                                limit: int) -> tuple[list[dict[str, Any]], int]:
+        """One page of the entries on this activity that their learners shared with staff, newest first
+        (ties: higher id first), and how many there are. Unshared entries never leave the store here."""
+        ...
+
     def get_profile(self, course_key: str, learner_id: str) -> dict[str, Any] | None: ...
 
     def save_profile(self, course_key: str, learner_id: str, profile: dict[str, Any]) -> None: ...
@@ -265,6 +271,12 @@ class MemoryStore:
         removed = len(self.reflections) - len(keep)
         self.reflections = keep
         return removed
+
+    def list_shared_reflections(self, activity_key: str, *, offset: int,
+                                limit: int) -> tuple[list[dict[str, Any]], int]:
+        rows = [e for e in self.reflections if e["activity_key"] == activity_key and e.get("share_with_staff")]
+        rows.sort(key=lambda e: (e["at"], e["id"]), reverse=True)
+        return [copy.deepcopy(e) for e in rows[offset:offset + limit]], len(rows)
 
     def get_profile(self, course_key: str, learner_id: str) -> dict[str, Any] | None:
         profile = self.profiles.get((course_key, learner_id))

@@ -71,11 +71,15 @@ def due_view(ctx: Context, record: LearnerRecord | None) -> dict[str, Any]:
     return accommodations.due_view(ctx.activity, record, ctx)
 
 
-def _proposal_view(record: LearnerRecord) -> dict[str, Any] | None:
+def _proposal_view(activity: Activity, record: LearnerRecord) -> dict[str, Any] | None:
     proposal = record.proposal
     if not proposal:
         return None
-    return {k: proposal.get(k) for k in ("title", "plan", "status", "note", "at", "decided_at")}
+    view = {k: proposal.get(k) for k in ("title", "plan", "status", "note", "at", "decided_at")}
+    # A redirect may name an offered way; its title is looked up now, so a renamed way reads right.
+    suggested = activity.option(proposal.get("suggested_option_id") or "")
+    view["suggested_option"] = {"id": suggested.id, "title": suggested.title} if suggested else None
+    return view
 
 
 def me_view(ctx: Context, actor: Actor, record: LearnerRecord) -> dict[str, Any]:
@@ -90,7 +94,7 @@ def me_view(ctx: Context, actor: Actor, record: LearnerRecord) -> dict[str, Any]
         "status": status,
         "option_id": record.option_id,
         "option": _option_view(workflow.current_option(activity, record)),
-        "proposal": _proposal_view(record),
+        "proposal": _proposal_view(ctx.activity, record),
         "draft": None if draft is None else {
             **_evidence_view(ctx, draft), "self_assessment": draft.get("self_assessment"),
             "saved_at": draft.get("saved_at")},
@@ -101,7 +105,9 @@ def me_view(ctx: Context, actor: Actor, record: LearnerRecord) -> dict[str, Any]
         "accommodation": accommodations.view(record),
         "can": {
             "choose": activity.kind == "choice" and can_change and status in workflow.ALLOWED["choose"],
-            "propose": activity.allow_proposals and can_change and status in workflow.ALLOWED["propose"],
+            # Once a proposal is approved it is the learner's way; offering to propose again only confuses.
+            "propose": (activity.allow_proposals and can_change and status in workflow.ALLOWED["propose"]
+                        and (record.proposal or {}).get("status") != "approved"),
             "edit": status in workflow.ALLOWED["save_draft"],
             "self_assess": status in workflow.ALLOWED["self_assess"],
             "submit": (status in workflow.ALLOWED["submit"] and not past_due(ctx, record)
@@ -109,8 +115,10 @@ def me_view(ctx: Context, actor: Actor, record: LearnerRecord) -> dict[str, Any]
             "reflect_after": activity.kind == "reflection" or bool(latest_review),
         },
         "reflections": reflections,
+        # A score only after a mastery decision: while revising, "0 of 10" reads as a failing grade.
         "score": ({"earned": workflow.score_for(activity, latest_review["decision"]),
-                   "possible": activity.policies.points} if latest_review else None),
+                   "possible": activity.policies.points}
+                  if latest_review and latest_review["decision"] == "mastered" else None),
     }
 
 
@@ -152,7 +160,7 @@ def queue_item(ctx: Context, record: LearnerRecord, actor: Actor | None = None) 
         "status": record.status,
         "option_id": record.option_id,
         "option_title": option.title if option else "",
-        "proposal": _proposal_view(record),
+        "proposal": _proposal_view(ctx.activity, record),
         "attempts": [attempt_view(ctx, a, for_staff=True, record=record) for a in record.attempts],
         "submitted_at": record.submitted_at,
         "waiting_seconds": _waiting_seconds(ctx, record),

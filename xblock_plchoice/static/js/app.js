@@ -7,6 +7,7 @@ import { clear, focusOn, h, uid } from './dom.js';
 import { makeT } from './i18n.js';
 import { clearFieldErrors, placeFieldErrors } from './problems.js';
 import { renderAuthor } from './views/author.js';
+import { clearInline, showInline } from './inline.js';
 import { renderEditor } from './views/editor.js';
 import { renderLearner } from './views/learner.js';
 import { renderStaff } from './views/staff.js';
@@ -43,21 +44,37 @@ export function mount(root, options) {
     clearError() {
       clear(alert);
       clearFieldErrors(shell);
+      clearInline(shell);
     },
-    showError(err, scope) {
+    /**
+     * Show an error. With `near` (the button or field the person used) the message sits next to
+     * it; only an error with no place to go (the page failed to load) uses the alert at the top.
+     */
+    showError(err, scope, near) {
       const normal = normalizeError(err, t);
       clear(alert);
       const unplaced = placeFieldErrors(scope || shell, normal.problems);
+      const rest = unplaced.filter((p) => p.message !== normal.message).map((p) => p.message);
+      const anchor = resolveNear(near);
+      if (anchor) {
+        showInline(anchor, [normal.message, ...rest], 'error', scope || anchor.closest('form'));
+        return;
+      }
       alert.appendChild(h('p', { class: 'plc-alert-title' }, normal.message));
-      const rest = unplaced.filter((p) => p.message !== normal.message);
-      if (rest.length) alert.appendChild(h('ul', null, rest.map((p) => h('li', null, p.message))));
+      if (rest.length) alert.appendChild(h('ul', null, rest.map((m) => h('li', null, m))));
       focusOn(alert);
     },
+    /** A confirmation ("Saved") next to `near`, also announced to screen readers. */
+    confirm(near, message) {
+      const anchor = resolveNear(near);
+      if (anchor) showInline(anchor, [message], 'ok');
+      ctx.announce(message);
+    },
     /** Re-render from a new state view, then move focus and announce. */
-    setState(state, { focus, message } = {}) {
+    setState(state, { focus, message, near } = {}) {
       ctx.state = state;
       render();
-      afterAction(focus, message);
+      afterAction(focus, message, near);
     },
     focus(key) {
       afterAction(key, null);
@@ -66,7 +83,7 @@ export function mount(root, options) {
      * Run one user action: disable the button while it runs, show errors next to fields,
      * adopt a returned state view. Resolves to the result, or null after an error.
      */
-    async run(button, action, { focus, message, scope } = {}) {
+    async run(button, action, { focus, message, scope, near } = {}) {
       ctx.clearError();
       const wasDisabled = button ? button.disabled : false;
       if (button) {
@@ -75,11 +92,16 @@ export function mount(root, options) {
       }
       try {
         const result = await action();
-        if (result && result.activity && result.me !== undefined) ctx.setState(result, { focus, message });
-        else afterAction(focus, message);
+        if (result && result.activity && result.me !== undefined) ctx.setState(result, { focus, message, near });
+        else afterAction(focus, message, near);
         return result;
       } catch (err) {
-        ctx.showError(err, scope);
+        // The editor keeps its own error summary at the top (its form is long); elsewhere the
+        // message goes next to the button that was pressed.
+        const fallback = view === 'studio' ? null : button;
+        // `near` places the confirmation (the button may be gone after a re-render); an error
+        // always goes by the button that was pressed, which is still there.
+        ctx.showError(err, scope, fallback || resolveNear(near));
         return null;
       } finally {
         if (button && button.isConnected) {
@@ -90,12 +112,20 @@ export function mount(root, options) {
     },
   };
 
-  function afterAction(focus, message) {
+  function afterAction(focus, message, near) {
     if (focus) {
       const target = typeof focus === 'string' ? shell.querySelector(`[data-focus="${focus}"]`) : focus;
       focusOn(target);
     }
-    if (message) ctx.announce(message);
+    if (message && near) ctx.confirm(near, message);
+    else if (message) ctx.announce(message);
+  }
+
+  /** `near` is an element, or a key: after a re-render the new control with data-near="key". */
+  function resolveNear(near) {
+    if (!near) return null;
+    if (typeof near === 'string') return shell.querySelector(`[data-near="${near}"]`);
+    return near.isConnected ? near : null;
   }
 
   function render() {

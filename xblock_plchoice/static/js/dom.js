@@ -66,6 +66,11 @@ export function bidi(text) {
   return h('bdi', null, text);
 }
 
+/** The same isolation inside a translated sentence (FSI ... PDI), where a <bdi> element cannot go. */
+export function isolate(text) {
+  return `\u2068${text}\u2069`;
+}
+
 /** A same-origin download URL from the server (file or export), never user-provided. */
 export function fileLink(url, label) {
   return h('a', { href: url, rel: 'noopener' }, label);

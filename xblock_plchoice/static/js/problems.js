@@ -21,8 +21,24 @@ export function placeFieldErrors(scope, problems) {
     anchor.appendChild(message);
     control.setAttribute('aria-invalid', 'true');
     addDescribedBy(control, id);
+    clearWhenFixed(anchor, control, message);
   }
   return unplaced;
+}
+
+/** A stale error goes as soon as the person changes the field (or its group of radios). */
+function clearWhenFixed(anchor, control, message) {
+  const fixed = () => {
+    message.remove();
+    control.removeAttribute('aria-invalid');
+    const rest = (control.getAttribute('aria-describedby') || '').split(/\s+/).filter((x) => x && x !== message.id);
+    if (rest.length) control.setAttribute('aria-describedby', rest.join(' '));
+    else control.removeAttribute('aria-describedby');
+    anchor.removeEventListener('input', fixed);
+    anchor.removeEventListener('change', fixed);
+  };
+  anchor.addEventListener('input', fixed);
+  anchor.addEventListener('change', fixed);
 }
 
 function findControl(scope, fieldPath) {

@@ -8,10 +8,43 @@ import { learnerThread } from './thread.js';
 export function renderAttempts(ctx) {
   const { t } = ctx;
   const sec = section(ctx, 'attempts', t('Your attempts and feedback'));
+  // "Submitted" is confirmed here: the form that was submitted has given way to this list.
+  sec.querySelector('.plc-heading').setAttribute('data-near', 'submitted');
   const list = h('ol', { class: 'plc-attempts', reversed: true });
   for (const attempt of [...ctx.state.me.attempts].reverse()) list.appendChild(h('li', null, attemptView(ctx, attempt, ctx.state.activity.criteria, { reply: true })));
   sec.appendChild(list);
   return sec;
+}
+
+/**
+ * While revising: the reviewer's decision, feedback and ratings for the last attempt, shown
+ * above the revise form so the learner reads them before changing anything.
+ */
+export function latestFeedback(ctx) {
+  const { t } = ctx;
+  const attempts = ctx.state.me.attempts;
+  const last = attempts[attempts.length - 1];
+  const sec = section(ctx, 'latest-feedback', t('Feedback on attempt %(number)s', { number: last.number }));
+  sec.setAttribute('data-testid', 'latest-feedback');
+  sec.appendChild(reviewView(ctx, Array.isArray(last.criteria) ? last.criteria : ctx.state.activity.criteria, last));
+  return sec;
+}
+
+/** The reviewer's part of one attempt: ratings beside the self-assessment, then feedback. */
+export function reviewView(ctx, criteria, attempt) {
+  const { t, lang } = ctx;
+  const box = h('div', { class: 'plc-review-of-attempt' });
+  const self = attempt.self_assessment;
+  const review = attempt.review;
+  if (!review) return box;
+  if ((self && self.ratings) || review.ratings) box.appendChild(ratingsTable(ctx, criteria, self, review));
+  const feedback = h('div', { class: `plc-feedback plc-decision-${review.decision}`, 'data-testid': 'feedback' });
+  feedback.appendChild(h('p', null, h('strong', null, t('Decision:')), ' ', decisionLabel(t, review.decision)));
+  if (review.feedback) feedback.appendChild(h('p', { class: 'plc-pre' }, h('strong', null, t('Feedback:')), ' ', bidi(review.feedback)));
+  if (review.media && review.media.length) feedback.append(h('p', null, h('strong', null, t('Recorded feedback:'))), evidenceView(ctx, { files: review.media }));
+  if (review.at) feedback.appendChild(h('p', { class: 'plc-hint' }, t('Reviewed %(date)s', { date: formatDate(review.at, lang) })));
+  box.appendChild(feedback);
+  return box;
 }
 
 /** One attempt; shared with the staff review panel. */
@@ -23,17 +56,11 @@ export function attemptView(ctx, attempt, current, { level = 4, reply = false } 
   if (attempt.submitted_at) box.appendChild(h('p', { class: 'plc-hint' }, t('Submitted %(date)s', { date: formatDate(attempt.submitted_at, lang) })));
   box.appendChild(evidenceView(ctx, attempt.evidence || {}));
   const self = attempt.self_assessment;
-  const review = attempt.review;
-  if ((self && self.ratings) || (review && review.ratings)) box.appendChild(ratingsTable(ctx, criteria, self, review));
   if (self && self.comment) box.appendChild(h('p', null, h('strong', null, t('Your comment:')), ' ', h('span', { class: 'plc-pre', dir: 'auto' }, self.comment)));
-  if (review) {
-    const feedback = h('div', { class: `plc-feedback plc-decision-${review.decision}`, 'data-testid': 'feedback' });
-    feedback.appendChild(h('p', null, h('strong', null, t('Decision:')), ' ', decisionLabel(t, review.decision)));
-    if (review.feedback) feedback.appendChild(h('p', { class: 'plc-pre' }, h('strong', null, t('Feedback:')), ' ', bidi(review.feedback)));
-    if (review.media && review.media.length) feedback.append(h('p', null, h('strong', null, t('Recorded feedback:'))), evidenceView(ctx, { files: review.media }));
-    if (review.at) feedback.appendChild(h('p', { class: 'plc-hint' }, t('Reviewed %(date)s', { date: formatDate(review.at, lang) })));
-    box.appendChild(feedback);
+  if (attempt.review) {
+    box.appendChild(reviewView(ctx, criteria, attempt));
   } else {
+    if (self && self.ratings) box.appendChild(ratingsTable(ctx, criteria, self, null));
     box.appendChild(h('p', { class: 'plc-hint' }, t('Waiting for review.')));
   }
   const thread = learnerThread(ctx, attempt, reply, level + 1); // issue 9: the conversation
@@ -58,6 +85,10 @@ export function evidenceView(ctx, evidence) {
 
 function mediaFor(ctx, file) {
   const kind = (file.mime || '').split('/')[0];
+  // Images as thumbnails, through the same permission-checked file URL as the download link.
+  if (kind === 'image') {
+    return h('img', { class: 'plc-thumb', src: file.url || ctx.transport.fileUrl(file.file_id), alt: file.name, loading: 'lazy', 'data-testid': 'thumbnail' });
+  }
   if (kind !== 'audio' && kind !== 'video') return null;
   return h(kind, { controls: true, preload: 'none', src: file.url || ctx.transport.fileUrl(file.file_id), 'aria-label': file.name });
 }

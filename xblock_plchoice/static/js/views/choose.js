@@ -2,8 +2,8 @@
 // each with its guidance, evidence kinds, time estimate and exemplar), or proposes their own.
 // Also used read-only by the Studio preview, with `preview: true`.
 
-import { bidi, field, h, section, uid } from '../dom.js';
-import { decisionLabel, kindLabel } from '../labels.js';
+import { bidi, field, h, isolate, section, uid } from '../dom.js';
+import { kindLabel } from '../labels.js';
 
 export function renderChoice(ctx) {
   const { t } = ctx;
@@ -17,7 +17,9 @@ export function renderChoice(ctx) {
   }
   if (me.can.choose) sec.appendChild(optionForm(ctx, activity.options, chosen));
   else if (!chosen) sec.appendChild(optionList(ctx, activity.options));
-  if (activity.allow_proposals && me.can.propose) sec.appendChild(proposalForm(ctx));
+  // Once a proposal is approved it is the learner's way: no second "propose your own way".
+  const approved = me.proposal && me.proposal.status === 'approved';
+  if (activity.allow_proposals && me.can.propose && !approved) sec.appendChild(proposalForm(ctx));
   return sec;
 }
 
@@ -67,18 +69,19 @@ function optionForm(ctx, options, chosen) {
   const name = uid('options');
   const fieldset = h('fieldset', { class: 'plc-options' }, h('legend', null, t('Ways to show your learning')));
   for (const option of options) fieldset.appendChild(optionCard(ctx, option, { name, checked: option.id === chosen, interactive: true }));
-  const button = h('button', { type: 'submit', class: 'plc-button plc-primary' }, chosen ? t('Change my choice') : t('Choose this way'));
+  const button = h('button', { type: 'submit', class: 'plc-button plc-primary', 'data-near': 'choose' }, chosen ? t('Change my choice') : t('Choose this way'));
   const form = h('form', { class: 'plc-form', novalidate: true }, fieldset,
     chosen ? h('p', { class: 'plc-hint' }, t('You can change your choice until you first submit.')) : null, button);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const picked = form.querySelector(`input[name="${name}"]:checked`);
     if (!picked) {
-      ctx.showError({ error: 'invalid', message: t('Pick one of the ways first.') });
+      ctx.clearError();
+      ctx.showError({ error: 'invalid', message: t('Pick one of the ways first.') }, form, button);
       return;
     }
     ctx.run(button, () => ctx.transport.call('choose', { option_id: picked.value }), {
-      focus: 'evidence', message: t('Choice saved.'),
+      focus: 'evidence', message: t('Choice saved.'), scope: form, near: 'choose',
     });
   });
   return form;
@@ -92,7 +95,7 @@ function proposalForm(ctx) {
   const { t } = ctx;
   const title = h('input', { type: 'text', maxlength: '200', 'data-field': 'title', autocomplete: 'off' });
   const plan = h('textarea', { rows: '4', maxlength: '4000', 'data-field': 'plan' });
-  const button = h('button', { type: 'submit', class: 'plc-button' }, t('Send my proposal'));
+  const button = h('button', { type: 'submit', class: 'plc-button', 'data-near': 'propose' }, t('Send my proposal'));
   const form = h('form', { class: 'plc-form plc-propose', novalidate: true },
     h('h4', null, t('Or propose your own way')),
     h('p', { class: 'plc-hint' }, t('Describe what you will make and how it shows the learning goal. Staff will approve it or suggest another way.')),
@@ -102,17 +105,30 @@ function proposalForm(ctx) {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     ctx.run(button, () => ctx.transport.call('propose', { title: title.value, plan: plan.value }), {
-      focus: 'choose', message: t('Proposal sent.'), scope: form,
+      focus: 'choose', message: t('Proposal sent.'), scope: form, near: 'proposal-status',
     });
   });
   return form;
 }
 
+/**
+ * Where the learner's proposal stands, in plain words that say what to do next. The status
+ * banner already says "waiting for approval", so a pending proposal gets no second chip.
+ */
 function renderProposalStatus(ctx, proposal) {
   const { t } = ctx;
-  const box = h('div', { class: `plc-note plc-proposal plc-proposal-${proposal.status}`, 'data-testid': 'proposal' });
+  const box = h('div', { class: `plc-note plc-proposal plc-proposal-${proposal.status}`, 'data-testid': 'proposal', 'data-near': 'proposal-status' });
   box.appendChild(h('p', null, h('strong', null, t('Your proposal:')), ' ', bidi(proposal.title)));
-  box.appendChild(h('p', null, t('Decision: %(decision)s', { decision: decisionLabel(t, proposal.status) })));
+  if (proposal.status === 'pending') {
+    box.appendChild(h('p', null, t('Staff will read it and approve it or suggest another way. Meanwhile you can still choose one of the ways below.')));
+  } else if (proposal.status === 'approved') {
+    box.appendChild(h('p', null, t('Approved: go ahead with your own way and add your evidence below.')));
+  } else if (proposal.status === 'redirected') {
+    const suggested = proposal.suggested_option;
+    box.appendChild(h('p', null, suggested
+      ? t('Staff suggest a different way: %(title)s. Choose it below, or another way, to continue.', { title: isolate(suggested.title) })
+      : t('Staff suggest you pick one of the ways below. Choose one to continue.')));
+  }
   if (proposal.note) box.appendChild(h('p', null, h('strong', null, t('Note from staff:')), ' ', bidi(proposal.note)));
   return box;
 }

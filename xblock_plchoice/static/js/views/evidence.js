@@ -2,12 +2,9 @@
 // the single-point rubric, then saves a draft or submits. Unsaved typing lives in ctx.memory
 // so a re-render after an upload keeps it.
 
-import { bidi, field, fileLink, formatBytes, formatDate, h, section, uid } from '../dom.js';
-import { renderRecorder } from './recorder.js';
+import { bidi, formatDate, h, section } from '../dom.js';
+import { renderEvidenceInputs } from './evidence_inputs.js';
 import { readSelfAssessment, renderSelfAssess } from './self_assess.js';
-import { renderUploader } from './uploader.js';
-
-const DEFAULT_TEXT_MAX = 20000;
 
 export function renderEvidence(ctx) {
   const { t } = ctx;
@@ -27,26 +24,12 @@ export function renderEvidence(ctx) {
   const form = h('form', { class: 'plc-form', novalidate: true });
   sec.appendChild(form);
 
-  if (kinds.includes('text') || mem.text) form.appendChild(textField(ctx, mem));
-  if (kinds.includes('link') || mem.links.length) form.appendChild(linksField(ctx, mem));
-  const uploads = h('div', { class: 'plc-uploads' });
-  uploads.appendChild(filesList(ctx, mem));
-  const onUploaded = (fileView) => {
-    mem.files.push(fileView);
-    const fresh = filesList(ctx, mem);
-    uploads.replaceChild(fresh, uploads.firstChild);
-    ctx.announce(t('%(name)s uploaded. Save or submit to keep it with your evidence.', { name: fileView.name }));
-  };
-  if (kinds.includes('file')) uploads.appendChild(renderUploader(ctx, 'file', onUploaded));
-  for (const kind of ['audio', 'video']) {
-    if (kinds.includes(kind)) uploads.appendChild(renderRecorder(ctx, kind, onUploaded));
-  }
-  form.appendChild(uploads);
+  form.appendChild(renderEvidenceInputs(ctx, mem, kinds));
 
   if (activity.criteria.length) form.appendChild(renderSelfAssess(ctx));
 
-  const save = h('button', { type: 'button', class: 'plc-button' }, t('Save draft'));
-  const submit = h('button', { type: 'submit', class: 'plc-button plc-primary', disabled: !me.can.submit }, t('Submit for review'));
+  const save = h('button', { type: 'button', class: 'plc-button', 'data-near': 'save-draft', 'data-focus': 'save-draft' }, t('Save draft'));
+  const submit = h('button', { type: 'submit', class: 'plc-button plc-primary', disabled: !me.can.submit, 'data-near': 'submit' }, t('Submit for review'));
   const actions = h('div', { class: 'plc-actions' }, save, submit);
   if (me.status === 'revise' || me.attempts.length) {
     actions.appendChild(h('p', { class: 'plc-hint' }, t('Revisions left: %(count)s', { count: me.revisions_left })));
@@ -55,16 +38,18 @@ export function renderEvidence(ctx) {
   form.appendChild(actions);
 
   save.addEventListener('click', () => {
-    ctx.run(save, () => saveAll(ctx, form), { focus: 'evidence', message: t('Draft saved.'), scope: form });
+    if (!linksAreValid(ctx, form, save)) return;
+    ctx.run(save, () => saveAll(ctx, form), { focus: 'save-draft', message: t('Draft saved.'), scope: form, near: 'save-draft' });
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    if (!linksAreValid(ctx, form, submit)) return;
     ctx.run(submit, async () => {
       await saveAll(ctx, form);
       const state = await ctx.transport.call('submit', payload(mem));
       forget(ctx);
       return state;
-    }, { focus: 'attempts', message: t('Submitted. Staff will review your work.'), scope: form });
+    }, { focus: 'attempts', message: t('Submitted. Staff will review your work.'), scope: form, near: 'submitted' });
   });
   return sec;
 }
@@ -86,83 +71,21 @@ async function saveAll(ctx, form) {
 }
 
 function forget(ctx) {
-  for (const key of ['text', 'links', 'files', 'ratings', 'comment']) delete ctx.memory[key];
+  for (const key of ['text', 'links', 'files', 'ratings', 'comment', 'kind']) delete ctx.memory[key];
 }
 
-function textField(ctx, mem) {
-  const { t, lang } = ctx;
-  const max = (ctx.state.limits && ctx.state.limits.text_max_chars) || DEFAULT_TEXT_MAX;
-  const area = h('textarea', { rows: '8', maxlength: String(max), 'data-field': 'text', value: mem.text });
-  const counter = h('p', { class: 'plc-counter', id: uid('count'), 'aria-live': 'off' });
-  const update = () => {
-    counter.textContent = t('%(count)s of %(max)s characters', {
-      count: area.value.length.toLocaleString(lang), max: max.toLocaleString(lang),
-    });
-  };
-  area.addEventListener('input', () => {
-    mem.text = area.value;
-    update();
-  });
-  update();
-  const wrap = field(t('Your written evidence'), area);
-  area.setAttribute('aria-describedby', counter.id);
-  wrap.appendChild(counter);
-  return wrap;
-}
-
-function linksField(ctx, mem) {
+/** A link that is not a web address is shown as wrong beside it before anything is sent. */
+function linksAreValid(ctx, form, button) {
   const { t } = ctx;
-  const fieldset = h('fieldset', { class: 'plc-links' }, h('legend', null, t('Links to your work')));
-  const list = h('ol', { class: 'plc-rows' });
-  const add = h('button', { type: 'button', class: 'plc-button plc-small' }, t('Add a link'));
-  const draw = (focusIndex) => {
-    list.replaceChildren();
-    mem.links.forEach((value, index) => {
-      const input = h('input', {
-        type: 'url', value, inputmode: 'url', placeholder: 'https://', 'data-field': `links[${index}]`,
-        oninput: () => { mem.links[index] = input.value; },
-      });
-      const label = t('Link %(number)s', { number: index + 1 });
-      const remove = h('button', {
-        type: 'button', class: 'plc-button plc-small', 'aria-label': t('Remove link %(number)s', { number: index + 1 }),
-        onclick: () => {
-          mem.links.splice(index, 1);
-          draw(Math.min(index, mem.links.length - 1));
-          if (!mem.links.length) add.focus();
-          ctx.announce(t('Link removed.'));
-        },
-      }, t('Remove'));
-      list.appendChild(h('li', null, field(label, input), remove));
-      if (index === focusIndex) setTimeout(() => input.focus(), 0);
-    });
-  };
-  add.addEventListener('click', () => {
-    mem.links.push('');
-    draw(mem.links.length - 1);
+  ctx.clearError();
+  const bad = [...form.querySelectorAll('input[type="url"]')].filter((input) => {
+    const value = input.value.trim();
+    return value && !/^https?:\/\/[^\s/$.?#][^\s]*$/i.test(value);
   });
-  draw(-1);
-  fieldset.append(h('p', { class: 'plc-hint' }, t('Web addresses starting with http:// or https://.')), list, add);
-  return fieldset;
+  if (!bad.length) return true;
+  const problems = bad.map((input) => ({ field: input.getAttribute('data-field'), message: t('Enter a web address that starts with http:// or https://.') }));
+  ctx.showError({ error: 'invalid', message: t('One of your links is not a web address.'), problems }, form, button);
+  bad[0].focus();
+  return false;
 }
 
-function filesList(ctx, mem) {
-  const { t, lang } = ctx;
-  if (!mem.files.length) return h('p', { class: 'plc-hint' }, t('No files attached yet.'));
-  const list = h('ul', { class: 'plc-files', 'aria-label': t('Attached files') });
-  mem.files.forEach((file, index) => {
-    const url = file.url || ctx.transport.fileUrl(file.file_id);
-    const remove = h('button', {
-      type: 'button', class: 'plc-button plc-small', 'aria-label': t('Remove %(name)s', { name: file.name }),
-      onclick: () => {
-        mem.files.splice(index, 1);
-        const parent = list.parentNode;
-        parent.replaceChild(filesList(ctx, mem), list);
-        ctx.announce(t('%(name)s removed from this attempt.', { name: file.name }));
-        const next = parent.querySelector('.plc-files button, input[type="file"]');
-        if (next) next.focus();
-      },
-    }, t('Remove'));
-    list.appendChild(h('li', null, fileLink(url, file.name), ` (${formatBytes(file.size, lang)}) `, remove));
-  });
-  return list;
-}

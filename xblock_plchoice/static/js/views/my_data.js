@@ -8,7 +8,7 @@ export function renderMyData(ctx) {
   const { t } = ctx;
   const sec = section(ctx, 'my-data', t('My data'));
   const exportButton = h('button', { type: 'button', class: 'plc-button' }, t('Download my data (JSON)'));
-  const deleteButton = h('button', { type: 'button', class: 'plc-button plc-danger' }, t('Delete my reflections, profile and drafts'));
+  const deleteButton = h('button', { type: 'button', class: 'plc-button plc-danger', 'data-near': 'my-data-delete', 'data-focus': 'my-data-delete' }, t('Delete my reflections, profile and drafts'));
   const confirmBox = h('div', { class: 'plc-confirm', hidden: true, role: 'group', 'aria-label': t('Confirm deletion') });
   const question = h('p', { tabindex: '-1' }, t('This deletes your reflections, your profile and any unsubmitted drafts. Submitted work and grades stay. This cannot be undone. Delete now?'));
   const yes = h('button', { type: 'button', class: 'plc-button plc-danger' }, t('Yes, delete'));
@@ -19,7 +19,7 @@ export function renderMyData(ctx) {
     const data = await ctx.run(exportButton, () => ctx.transport.call('my_data', { action: 'export' }));
     if (!data) return;
     downloadJson(data, 'plchoice-my-data.json');
-    ctx.announce(t('Your data was downloaded.'));
+    ctx.confirm(exportButton, t('Your data was downloaded.'));
   });
   deleteButton.addEventListener('click', () => {
     confirmBox.hidden = false;
@@ -33,8 +33,10 @@ export function renderMyData(ctx) {
     const result = await ctx.run(yes, () => ctx.transport.call('my_data', { action: 'delete' }));
     if (!result) return;
     ctx.memory = {};
-    const state = await ctx.run(null, () => ctx.transport.call('state', {}), { focus: 'my-data' });
-    if (state) ctx.announce(t('Your reflections, profile and drafts were deleted.'));
+    // The page re-renders without what was deleted; the confirmation sits by the new delete button.
+    await ctx.run(null, () => ctx.transport.call('state', {}), {
+      focus: 'my-data-delete', message: t('Your reflections, profile and drafts were deleted.'), near: 'my-data-delete',
+    });
   });
   sec.append(h('p', { class: 'plc-hint' }, t('Download a copy of everything you wrote here, or delete what is not submitted work.')),
     h('div', { class: 'plc-actions' }, exportButton, deleteButton), confirmBox, renderPortfolio(ctx));

@@ -43,13 +43,13 @@ function profileForm(ctx, profile) {
   }
   const share = h('input', { type: 'checkbox', id: ctx.uid('pshare'), checked: Boolean(profile.share_with_staff), 'data-field': 'share_with_staff' });
   form.appendChild(h('div', { class: 'plc-check' }, share, h('label', { for: share.id }, t('Share my profile with staff'))));
-  const button = h('button', { type: 'submit', class: 'plc-button' }, t('Save profile'));
+  const button = h('button', { type: 'submit', class: 'plc-button', 'data-near': 'profile-save' }, t('Save profile'));
   form.appendChild(h('div', { class: 'plc-actions' }, button));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const payload = { share_with_staff: share.checked };
     for (const key of FIELDS) payload[key] = areas[key].value;
-    ctx.run(button, () => ctx.transport.call('profile', payload), { focus: 'profile', message: t('Profile saved.'), scope: form });
+    ctx.run(button, () => ctx.transport.call('profile', payload), { focus: 'profile', message: t('Profile saved.'), scope: form, near: button });
   });
   return form;
 }

@@ -2,10 +2,11 @@
 // panel under the table and moves focus to it; after a review the queue reloads. In the LTI
 // home the queue also lists enrolled learners who have not started (from the course roster).
 
-import { clear, field, formatDate, h, section } from '../dom.js';
+import { clear, field, formatDate, h, isolate, section } from '../dom.js';
 import { STATUSES, statusLabel } from '../labels.js';
 import { renderNotStarted } from './not_started.js';
 import { extraCells, extraHeads, queueControls, queueDefaults, queueParams } from './queue_extras.js';
+import { pager } from './pager.js';
 import { renderReviewPanel } from './review_panel.js';
 
 const PAGE_SIZE = 20;
@@ -49,21 +50,22 @@ export function renderQueue(ctx) {
     }
   };
 
+  const openReview = (item, savedNote) => {
+    clear(panel).appendChild(renderReviewPanel(ctx, item, { onDone: (reviewed) => afterReview(ctx, q, reviewed), savedNote }));
+  };
+
   const load = async (button, focusResults) => {
     const data = await ctx.run(button, () => ctx.transport.call('queue', params()));
     if (!data) return;
-    clear(results).appendChild(table(ctx, data, (item) => {
-      clear(panel).appendChild(renderReviewPanel(ctx, item, {
-        onDone: async () => {
-          const state = await ctx.transport.call('state', {}).catch(() => null);
-          if (state) ctx.setState(state, { focus: 'queue' });
-          else await load(null, true);
-        },
-      }));
-    }));
-    const pages = pager(ctx, data, (page, btn) => { q.page = page; load(btn, true); });
+    clear(results).appendChild(table(ctx, data, (item) => openReview(item)));
+    const pages = pager(data, (page, btn) => { q.page = page; load(btn, true); },
+      { previous: t('Previous page'), next: t('Next page'), label: t('Queue pages') });
     if (pages) results.appendChild(pages);
     showRoster(data, 0);
+    if (q.justReviewed) {
+      openNextLearner(ctx, q, data, openReview, results);
+      return;
+    }
     ctx.announce(t('Learners found: %(count)s', { count: data.total }));
     if (focusResults) {
       const caption = results.querySelector('caption');
@@ -81,6 +83,34 @@ export function renderQueue(ctx) {
   });
   load(null, false);
   return sec;
+}
+
+/**
+ * After "Review saved" was shown by the button: remember who was reviewed, then re-render the
+ * staff page from a fresh state (counts change), whose queue opens the next learner.
+ */
+async function afterReview(ctx, q, reviewed) {
+  q.justReviewed = { learner_id: reviewed.learner_id, name: isolate(reviewed.display_name || reviewed.learner_id) };
+  const state = await ctx.transport.call('state', {}).catch(() => null);
+  if (state) ctx.setState(state);
+  else ctx.focus('queue');
+}
+
+/** The next learner waiting for review (not the one just reviewed), opened with a note saying the last was saved. */
+function openNextLearner(ctx, q, data, openReview, results) {
+  const { t } = ctx;
+  const reviewed = q.justReviewed;
+  q.justReviewed = null;
+  const next = data.items.find((item) => item.status === 'submitted' && item.learner_id !== reviewed.learner_id);
+  if (next) {
+    const nextName = isolate(next.display_name || next.learner_id);
+    openReview(next, t('Review of %(name)s saved. Next: %(next)s.', { name: reviewed.name, next: nextName }));
+    return;
+  }
+  const done = t('Review of %(name)s saved. No one else is waiting for review.', { name: reviewed.name });
+  results.prepend(h('p', { class: 'plc-inline plc-inline-ok', role: 'status', 'data-testid': 'inline-ok' }, done));
+  ctx.announce(done);
+  ctx.focus(results.firstChild);
 }
 
 function table(ctx, data, onReview) {
@@ -101,7 +131,7 @@ function table(ctx, data, onReview) {
       const attempts = Array.isArray(item.attempts) ? item.attempts.length : Number(item.attempts || 0);
       return h('tr', { 'data-learner': item.learner_id },
         h('th', { scope: 'row', dir: 'auto' }, name),
-        h('td', null, statusLabel(t, item.status)),
+        h('td', null, h('span', { class: `plc-badge plc-badge-${item.status}` }, statusLabel(t, item.status))),
         h('td', { dir: 'auto' }, item.option_title || (item.proposal ? item.proposal.title : '—')),
         h('td', null, String(attempts)),
         h('td', null, item.submitted_at ? formatDate(item.submitted_at, lang) : '—'),
@@ -111,14 +141,4 @@ function table(ctx, data, onReview) {
           'aria-label': t('Review the work of %(name)s', { name }),
         }, t('Review'))));
     })));
-}
-
-function pager(ctx, data, go) {
-  const { t } = ctx;
-  if ((data.pages || 1) <= 1) return null;
-  const prev = h('button', { type: 'button', class: 'plc-button plc-small', disabled: data.page <= 1 }, t('Previous page'));
-  const next = h('button', { type: 'button', class: 'plc-button plc-small', disabled: data.page >= data.pages }, t('Next page'));
-  prev.addEventListener('click', () => go(data.page - 1, prev));
-  next.addEventListener('click', () => go(data.page + 1, next));
-  return h('nav', { class: 'plc-pager', 'aria-label': t('Queue pages') }, prev, next);
 }

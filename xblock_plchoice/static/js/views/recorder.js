@@ -37,7 +37,8 @@ export function renderRecorder(ctx, kind, onUploaded) {
   const live = kind === 'video' ? h('video', { class: 'plc-live', muted: true, playsinline: true, hidden: true, 'aria-label': t('Camera preview') }) : null;
   const preview = h(kind, { controls: true, class: 'plc-preview', hidden: true, 'aria-label': t('Preview of your recording') });
   const progress = makeProgress(ctx);
-  wrap.append(h('div', { class: 'plc-actions' }, start, stop, upload, again), clock, live || '', preview, progress.el); // no live view for audio: Element.append(null) would print "null"
+  // Element.append would turn a missing `live` (audio has no camera preview) into the text "null".
+  wrap.append(...[h('div', { class: 'plc-actions' }, start, stop, upload, again), clock, live, preview, progress.el].filter(Boolean));
   wrap.append(h('p', { class: 'plc-hint' }, t('Or, if you prefer:')), fallback);
 
   let recorder = null;
@@ -60,7 +61,7 @@ export function renderRecorder(ctx, kind, onUploaded) {
     try {
       stream = await navigator.mediaDevices.getUserMedia(kind === 'audio' ? { audio: true } : { audio: true, video: true });
     } catch (err) {
-      ctx.showError({ error: 'media', message: t('The microphone or camera is not available, or permission was denied. You can upload a file instead.') });
+      ctx.showError({ error: 'media', message: t('The microphone or camera is not available, or permission was denied. You can upload a file instead.') }, wrap, start);
       return;
     }
     const type = pickType(kind);

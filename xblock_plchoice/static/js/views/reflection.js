@@ -30,7 +30,7 @@ export function renderReflection(ctx, phase) {
     onchange: () => { mem.share = share.checked; },
   });
   form.appendChild(h('div', { class: 'plc-check' }, share, h('label', { for: share.id }, t('Share these answers with staff'))));
-  const button = h('button', { type: 'submit', class: 'plc-button' }, t('Save reflection'));
+  const button = h('button', { type: 'submit', class: 'plc-button', 'data-near': `reflect-${phase}-save` }, t('Save reflection'));
   form.appendChild(h('div', { class: 'plc-actions' }, button,
     saved.at ? h('p', { class: 'plc-hint' }, t('Last saved %(date)s', { date: formatDate(saved.at, lang) })) : null));
   form.addEventListener('submit', (event) => {
@@ -39,7 +39,7 @@ export function renderReflection(ctx, phase) {
       const state = await ctx.transport.call('reflect', { phase, answers: { ...mem.answers }, share_with_staff: mem.share });
       delete ctx.memory[memKey];
       return state;
-    }, { focus: `reflect-${phase}`, message: t('Reflection saved.'), scope: form });
+    }, { focus: `reflect-${phase}`, message: t('Reflection saved.'), scope: form, near: `reflect-${phase}-save` });
   });
   sec.appendChild(form);
   return sec;

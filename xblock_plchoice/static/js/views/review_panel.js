@@ -4,30 +4,36 @@
 
 import { field, h, uid } from '../dom.js';
 import { LEVELS, levelLabel, phaseLabel } from '../labels.js';
-import { attemptView, evidenceView } from './attempts.js';
+import { attemptView, evidenceView, reviewView } from './attempts.js';
 import { reviewCalibration } from './calibration.js';
 import { panelExtras } from './review_extras.js';
 import { enhanceReviewForm } from './review_feedback.js';
 
-export function renderReviewPanel(ctx, item, { onDone }) {
+// Long enough to read "Review saved" beside the button before the next learner opens.
+const NEXT_LEARNER_DELAY_MS = 1200;
+
+export function renderReviewPanel(ctx, item, { onDone, savedNote } = {}) {
   const { t } = ctx;
   const criteria = ctx.state.activity.criteria;
   const attempts = Array.isArray(item.attempts) ? item.attempts : [];
   const name = item.display_name || item.learner_id;
   const headingId = uid('rev');
-  const panel = h('section', { class: 'plc-review', 'aria-labelledby': headingId, 'data-testid': 'review-panel' },
-    h('h4', { id: headingId, tabindex: '-1', 'data-focus': 'review' }, t('Review: %(name)s', { name })));
+  const heading = h('h4', { id: headingId, tabindex: '-1', 'data-focus': 'review' }, t('Review: %(name)s', { name }));
+  const panel = h('section', { class: 'plc-review', 'aria-labelledby': headingId, 'data-testid': 'review-panel', 'data-learner': item.learner_id }, heading);
+  if (savedNote) panel.appendChild(h('p', { class: 'plc-inline plc-inline-ok', role: 'status', 'data-testid': 'inline-ok' }, savedNote));
   const latest = attempts[attempts.length - 1];
   const extras = panelExtras(ctx, item, latest); // issue 9: claim, thread, accommodations, grade delivery
   panel.appendChild(extras.top);
+  const shared = sharedView(ctx, item);
   if (!latest) {
     panel.appendChild(h('p', null, t('This learner has not submitted anything yet.')));
+    if (shared) panel.appendChild(shared);
   } else {
-    panel.appendChild(h('p', null, t('Attempt %(number)s: %(title)s', { number: latest.number, title: latest.option_title || '' })));
-    panel.appendChild(evidenceView(ctx, latest.evidence || {}));
-    if (latest.self_assessment && latest.self_assessment.comment) {
-      panel.appendChild(h('p', null, h('strong', null, t('Learner comment:')), ' ', h('span', { class: 'plc-pre', dir: 'auto' }, latest.self_assessment.comment)));
-    }
+    panel.appendChild(latestAttemptView(ctx, latest));
+    // What the learner shared, and what the last reviewer said, come before the decision.
+    if (shared) panel.appendChild(shared);
+    const previous = attempts.length > 1 ? attempts[attempts.length - 2] : null;
+    if (previous && previous.review) panel.appendChild(previousReviewView(ctx, criteria, previous));
     if (latest.review) {
       panel.appendChild(h('p', { class: 'plc-note' }, t('This attempt was already reviewed.')));
     } else if (item.status === 'submitted') {
@@ -42,9 +48,28 @@ export function renderReviewPanel(ctx, item, { onDone }) {
   }
   panel.appendChild(reviewCalibration(ctx, item.calibration));
   panel.appendChild(extras.bottom);
-  panel.appendChild(sharedView(ctx, item));
-  setTimeout(() => ctx.focus(panel.querySelector('h4')), 0);
+  setTimeout(() => ctx.focus(heading), 0);
   return panel;
+}
+
+/** The attempt under review: its number and way, the evidence (images as thumbnails), the learner's comment. */
+function latestAttemptView(ctx, latest) {
+  const { t } = ctx;
+  const box = h('div', { class: 'plc-review-latest' },
+    h('p', null, t('Attempt %(number)s: %(title)s', { number: latest.number, title: latest.option_title || '' })),
+    evidenceView(ctx, latest.evidence || {}));
+  if (latest.self_assessment && latest.self_assessment.comment) {
+    box.appendChild(h('p', null, h('strong', null, t('Learner comment:')), ' ', h('span', { class: 'plc-pre', dir: 'auto' }, latest.self_assessment.comment)));
+  }
+  return box;
+}
+
+/** A resubmission: the previous attempt's ratings and feedback, so the reviewer can see what changed. */
+function previousReviewView(ctx, criteria, previous) {
+  const { t } = ctx;
+  return h('div', { class: 'plc-previous-review', 'data-testid': 'previous-review' },
+    h('h5', null, t('Your feedback on attempt %(number)s', { number: previous.number })),
+    reviewView(ctx, criteria, previous));
 }
 
 function reviewForm(ctx, item, attempt, criteria, onDone) {
@@ -91,24 +116,25 @@ function reviewForm(ctx, item, attempt, criteria, onDone) {
     const result = await ctx.run(button, () => extras.send(() => ctx.transport.call('review', {
       learner_id: item.learner_id, attempt: attempt.number, ratings,
       feedback: feedback.value, decision: decision ? decision.value : null, ...extras.payload(),
-    })), { scope: form });
+    })), { scope: form, near: button, message: t('Review saved.') });
     if (result) {
       extras.done();
-      await onDone();
-      ctx.announce(t('Review saved.'));
+      // "Review saved" stays by the button for a moment, then the next learner opens.
+      button.disabled = true;
+      setTimeout(() => onDone(result.item || item), NEXT_LEARNER_DELAY_MS);
     }
   });
   return form;
 }
 
+/** Shared reflections (prompts in authored order) and a shared profile; null when nothing was shared. */
 function sharedView(ctx, item) {
   const { t } = ctx;
-  const box = h('div', { class: 'plc-shared' });
+  const box = h('div', { class: 'plc-shared', 'data-testid': 'shared' });
   for (const r of item.shared_reflections || []) {
     if (!r || !r.answers) continue;
-    const prompts = r.prompts || {};
     box.appendChild(h('h5', null, t('Shared reflection: %(phase)s', { phase: phaseLabel(t, r.phase) })));
-    box.appendChild(h('dl', { class: 'plc-answers' }, Object.entries(r.answers).map(([k, v]) => [h('dt', { dir: 'auto' }, prompts[k] || k), h('dd', { class: 'plc-pre', dir: 'auto' }, v)])));
+    box.appendChild(answersList(orderedAnswers(r)));
   }
   const profile = item.shared_profile;
   if (profile) {
@@ -116,5 +142,17 @@ function sharedView(ctx, item) {
     box.appendChild(h('h5', null, t('Shared learner profile')));
     box.appendChild(h('dl', { class: 'plc-answers' }, Object.keys(labels).filter((k) => profile[k]).map((k) => [h('dt', null, labels[k]), h('dd', { class: 'plc-pre', dir: 'auto' }, profile[k])])));
   }
-  return box;
+  return box.children.length ? box : null;
+}
+
+/** `[{prompt, answer}]`: the server's authored order when it sends one, else the answers' own order. */
+function orderedAnswers(r) {
+  if (Array.isArray(r.ordered)) return r.ordered;
+  const prompts = r.prompts || {};
+  return Object.entries(r.answers).map(([k, v]) => ({ prompt: prompts[k] || k, answer: v }));
+}
+
+/** A prompt / answer list; shared with the staff list of shared reflections. */
+export function answersList(answers) {
+  return h('dl', { class: 'plc-answers' }, answers.map((a) => [h('dt', { dir: 'auto' }, a.prompt), h('dd', { class: 'plc-pre', dir: 'auto' }, a.answer)]));
 }

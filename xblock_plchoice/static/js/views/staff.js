@@ -7,6 +7,7 @@ import { renderAnalytics } from './analytics.js';
 import { renderCommentBank } from './comment_bank.js';
 import { renderProposals } from './proposals.js';
 import { renderQueue } from './queue.js';
+import { renderSharedReflections } from './shared_reflections.js';
 
 export function renderStaff(ctx, body) {
   const { t } = ctx;
@@ -21,7 +22,8 @@ export function renderStaff(ctx, body) {
     body.appendChild(renderCommentBank(ctx));
     if (activity.allow_proposals || (staff && staff.pending_proposals)) body.appendChild(renderProposals(ctx));
   }
-  // Reflection activities have no attempts to export; their staff see how many reflect and share.
+  // Reflection activities have no attempts to export; their staff read what learners shared.
+  if (activity.kind === 'reflection') body.appendChild(renderSharedReflections(ctx));
   body.appendChild(renderAnalytics(ctx));
   if (activity.kind === 'choice') {
     body.appendChild(h('p', { class: 'plc-export' },
@@ -34,8 +36,9 @@ export function renderStaff(ctx, body) {
 function countsView(ctx, staff) {
   const { t } = ctx;
   const counts = staff.counts || {};
+  // One chip per status, in its status colour; waiting proposals are the "proposal_pending" chip
+  // (a second "Proposals waiting" chip said the same thing twice).
   return h('ul', { class: 'plc-facts', 'aria-label': t('Learners by status') },
     h('li', null, t('Learners: %(count)s', { count: staff.total || 0 })),
-    STATUSES.filter((s) => counts[s]).map((s) => h('li', null, `${statusLabel(t, s)}: ${counts[s]}`)),
-    staff.pending_proposals ? h('li', null, t('Proposals waiting: %(count)s', { count: staff.pending_proposals })) : null);
+    STATUSES.filter((s) => counts[s]).map((s) => h('li', { class: `plc-badge plc-badge-${s}`, 'data-status': s }, `${statusLabel(t, s)}: ${counts[s]}`)));
 }

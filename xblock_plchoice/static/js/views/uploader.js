@@ -70,7 +70,7 @@ export async function uploadWithProgress(ctx, file, kind, progress, control) {
     return view;
   } catch (err) {
     progress.fail();
-    ctx.showError(err);
+    ctx.showError(err, null, control);
     return null;
   } finally {
     if (control) control.disabled = false;
