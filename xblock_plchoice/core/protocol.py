@@ -172,4 +172,4 @@ def export_csv(actor: Actor, ctx: Context) -> Iterator[str]:
 
 # The command modules register themselves with @command; importing them last
 # (after everything they use from here exists) fills COMMANDS for every importer.
-from . import learner_commands, staff_commands  # noqa: E402, F401, I001
+from . import learner_commands, preview, staff_commands  # noqa: E402, F401, I001

@@ -5,10 +5,11 @@
 
 import { clear, focusOn, h, uid } from './dom.js';
 import { makeT } from './i18n.js';
-import { clearFieldErrors, placeFieldErrors } from './problems.js';
+import { clearFieldErrors, placeProblems, problemLink } from './problems.js';
 import { renderEditor } from './views/editor.js';
 import { renderLearner } from './views/learner.js';
 import { renderStaff } from './views/staff.js';
+import { renderPreviewBanner } from './views/staff_tools.js';
 
 /**
  * Mount PL Choice into `root`.
@@ -42,13 +43,16 @@ export function mount(root, options) {
       clear(alert);
       clearFieldErrors(shell);
     },
-    showError(err, scope) {
+    /** linkAll: list every problem in the alert, each placed one as a link that focuses its field. */
+    showError(err, scope, { linkAll = false } = {}) {
       const normal = normalizeError(err, t);
       clear(alert);
-      const unplaced = placeFieldErrors(scope || shell, normal.problems);
+      const { unplaced, placed } = placeProblems(scope || shell, normal.problems);
       alert.appendChild(h('p', { class: 'plc-alert-title' }, normal.message));
       const rest = unplaced.filter((p) => p.message !== normal.message);
-      if (rest.length) alert.appendChild(h('ul', null, rest.map((p) => h('li', null, p.message))));
+      const items = [...(linkAll ? placed.map((p) => h('li', null, problemLink(p))) : []),
+        ...rest.map((p) => h('li', null, p.message))];
+      if (items.length) alert.appendChild(h('ul', { class: 'plc-problem-list' }, items));
       focusOn(alert);
     },
     /** Re-render from a new state view, then move focus and announce. */
@@ -64,7 +68,7 @@ export function mount(root, options) {
      * Run one user action: disable the button while it runs, show errors next to fields,
      * adopt a returned state view. Resolves to the result, or null after an error.
      */
-    async run(button, action, { focus, message, scope } = {}) {
+    async run(button, action, { focus, message, scope, linkAll = false } = {}) {
       ctx.clearError();
       const wasDisabled = button ? button.disabled : false;
       if (button) {
@@ -77,7 +81,7 @@ export function mount(root, options) {
         else afterAction(focus, message);
         return result;
       } catch (err) {
-        ctx.showError(err, scope);
+        ctx.showError(err, scope, { linkAll });
         return null;
       } finally {
         if (button && button.isConnected) {
@@ -99,7 +103,11 @@ export function mount(root, options) {
   function render() {
     clear(body);
     if (ctx.state && ctx.state.role === 'staff' && view === 'staff') renderStaff(ctx, body);
-    else renderLearner(ctx, body);
+    else {
+      // "View as a learner": the learner view of a throwaway preview, under a banner that says so.
+      if (ctx.state && ctx.state.preview) body.appendChild(renderPreviewBanner(ctx));
+      renderLearner(ctx, body);
+    }
   }
 
   if (view === 'studio') {

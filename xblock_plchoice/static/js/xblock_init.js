@@ -45,6 +45,8 @@
         dir: args.dir || 'ltr',
         view: args.view || 'learner',
         definition: args.definition,
+        isNew: Boolean(args.is_new),
+        example: args.example || null,
         kind: args.kind,
         display_name: args.display_name,
         weight: args.weight,

@@ -6,6 +6,7 @@ import { STATUSES, statusLabel } from '../labels.js';
 import { renderAnalytics } from './analytics.js';
 import { renderProposals } from './proposals.js';
 import { renderQueue } from './queue.js';
+import { renderStaffTools } from './staff_tools.js';
 
 export function renderStaff(ctx, body) {
   const { t } = ctx;
@@ -15,6 +16,7 @@ export function renderStaff(ctx, body) {
     activity.objective ? h('p', { class: 'plc-objective' }, h('strong', null, t('Learning goal:')), ' ', bidi(activity.objective)) : null,
     // Reflection activities keep no per-learner records, so status counts would only ever read 0.
     staff && activity.kind === 'choice' ? countsView(ctx, staff) : null));
+  body.appendChild(renderStaffTools(ctx));
   if (activity.kind === 'choice') {
     body.appendChild(renderQueue(ctx));
     if (activity.allow_proposals || (staff && staff.pending_proposals)) body.appendChild(renderProposals(ctx));
