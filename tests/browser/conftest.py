@@ -73,11 +73,15 @@ class Workbench:
             if self.process.poll() is not None:
                 raise RuntimeError(f"workbench exited early; see {self.var_dir / 'server.log'}")
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as response:
-                    if response.status == 200:
+                # Ready when the index lists our scenarios: on a loaded machine the first index request can
+                # time out while it loads every XBlock's scenarios, and a retry then sees a partial list
+                # (the workbench fills it in place), so a 200 alone does not mean plchoice.* exist yet.
+                with urllib.request.urlopen(self.url + "/", timeout=10) as response:
+                    if response.status == 200 and b"/scenario/plreflection.0/" in response.read():
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.2)
+                pass
+            time.sleep(0.2)
         raise RuntimeError("workbench did not answer within 60 s")
 
     def stop(self) -> None:
