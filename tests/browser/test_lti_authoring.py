@@ -87,6 +87,10 @@ def test_definition_api_refuses_learners_and_missing_csrf(servers):
     page = learner.launch("link", link=link["id"])
     refused = learner.api(page.text, "definition", {"definition": {"kind": "choice", "title": "Hijacked"}})
     assert refused.status_code == 403, refused.text
+    preview = learner.api(page.text, "view_as_learner", {"steps": []})
+    assert preview.status_code == 403, preview.text
+    anonymous = learner.http.post(tool.url + "/api/view_as_learner", json={"steps": []}, timeout=10)
+    assert anonymous.status_code in (401, 403)
     teacher = Browser(platform, tool, "instructor-1")
     page = teacher.launch("link", link=link["id"])
     no_csrf = teacher.http.post(tool.url + "/api/definition", json={}, timeout=10)
