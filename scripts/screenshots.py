@@ -135,6 +135,14 @@ def workbench_shots(shooter: Shooter, scratch: Path) -> None:
             shooter.shot("workbench-staff", lang, lambda p: (p.goto(url(UNIT, "staff")), wait_mounted(p, block)))
             shooter.shot("workbench-editor", lang,
                          lambda p: (p.goto(url(CHOICE_ONLY, "staff", "studio_view")), wait_editor(p)))
+            shooter.shot("workbench-editor-problems", lang,
+                         lambda p: (p.goto(url(CHOICE_ONLY, "staff", "studio_view")), wait_editor(p),
+                                    p.locator(".plc-editor button[type=submit]").first.click(),
+                                    p.locator(".plc-alert li").first.wait_for()))
+            shooter.shot("workbench-preview", lang,
+                         lambda p: (p.goto(url(UNIT, "staff")), wait_mounted(p, block),
+                                    p.locator(f"{block} [data-testid=view-as-learner]").click(),
+                                    p.locator(".plc-preview-banner").wait_for()))
     finally:
         server.stop()
 
@@ -148,6 +156,7 @@ def lti_shots(shooter: Shooter, scratch: Path) -> None:
         tool.start()
         connect(platform, tool)
         link = add_activity(platform, tool)
+        blank = platform.state.add_link(CLIENT_ID, {"title": "Week 3", "url": tool.url + "/lti/launch", "custom": {}})
         root = "#plchoice-root .plc"
 
         def launch(user: str, lang: str) -> str:
@@ -170,6 +179,17 @@ def lti_shots(shooter: Shooter, scratch: Path) -> None:
             shooter.shot("lti-staff", lang, lambda p, lang=lang: (p.goto(launch("instructor-1", lang)),
                                                                   wait_mounted(p, root)))
             shooter.shot("lti-editor", lang, lambda p, lang=lang: (p.goto(deep_link(lang)), wait_editor(p)))
+            shooter.shot("lti-lms-play", lang, lambda p, lang=lang: (
+                p.goto(f"{platform.url}/play?" + urlencode({"link": link["id"], "user": "learner-1",
+                                                            "client_id": CLIENT_ID, "locale": lang})),
+                p.frame_locator("#tool").locator(root).locator("h2").first.wait_for(),
+                p.wait_for_load_state("networkidle")))
+            shooter.shot("lti-not-ready", lang, lambda p, lang=lang: (
+                p.goto(launch_url(platform, "learner-2", blank["id"], locale=lang)), p.locator("main h1").wait_for()))
+            shooter.shot("lti-error-405", lang, lambda p: (p.goto(tool.url + "/lti/launch"),
+                                                           p.locator("main h1").wait_for()))
+        shooter.shot("lti-setup", "en", lambda p: (p.goto(launch_url(platform, "instructor-1", blank["id"])),
+                                                   wait_editor(p)))
     finally:
         tool.stop()
         platform.stop()
