@@ -34,6 +34,7 @@ from xblock_plchoice.core.activity import parse_activity
 from xblock_plchoice.core.errors import ValidationError
 from xblock_plchoice.core.i18n import gettext_noop as _
 
+from .activity_owner import opens_in
 from .activity_sources import (
     definition_from_editor,
     definition_from_olx,
@@ -115,14 +116,24 @@ def reuse() -> Response:
 def open_activity() -> Response:
     """The activity page of a launch whose link was just set up (the editor's next step after saving)."""
     context = _setup_launch()
-    if not context.activity_id:
+    if not _is_bound(context):
         return _page(context)
     return launch_page(context, _title_of(context.activity_id))
 
 
+def _is_bound(context: LaunchContext) -> bool:
+    """True when this launch opens an activity it may open. A custom ``activity_id`` naming no activity
+    (deleted, mistyped) leaves the launch unbound: the set-up replaces it rather than trusting it."""
+    if not context.activity_id:
+        return False
+    with session_scope() as session:
+        row = session.get(Activity, context.activity_id)
+        return row is not None and opens_in(row, context.registration_id, context.course_key)
+
+
 def _bind(context: LaunchContext, definition: Any, raw_text: str = "") -> Response:
     """Validate, store the activity, map the link to it (once), point this launch at it, open it."""
-    if not context.activity_id:
+    if not _is_bound(context):
         try:
             clean = parse_activity(definition).to_dict()
         except ValidationError as exc:

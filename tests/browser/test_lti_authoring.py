@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import inspect, select, text
 
-from tests.lti.platform_fixtures import Browser
+from tests.lti.platform_fixtures import Browser, dl_fields
 from tests.lti.test_ags_scores import submit_work
 from xblock_plchoice.core.activity import default_choice_definition
 
@@ -146,6 +146,37 @@ def test_unconfigured_link_learner_waits_instructor_sets_it_up(servers, new_page
     reuse.get_by_role("button", name="Add a copy").click()
     expect(staff.locator("#plchoice-root .plc h2").first).to_have_text("Forces, your way")
     assert learner.errors == [] and staff.errors == []
+
+
+def test_link_naming_a_missing_activity_is_set_up_not_trusted(servers):
+    platform, tool = servers()
+    link = platform.state.add_link(CLIENT_ID, {"title": "Old copy", "url": tool.url + "/lti/launch",
+                                               "custom": {"activity_id": "deleted-long-ago"}})
+    learner = Browser(platform, tool, "learner-1")
+    waiting = learner.launch("link", link=link["id"])
+    assert waiting.status_code == 200 and 'data-notice="not_ready"' in waiting.text
+    refused = learner.http.post(tool.url + "/lti/link-setup/create", json={"definition": default_choice_definition()},
+                                timeout=10)
+    assert refused.status_code in (401, 403)
+
+    teacher = Browser(platform, tool, "instructor-1")
+    page = teacher.launch("link", link=link["id"])
+    assert page.status_code == 200 and 'data-mode="setup"' in page.text, page.text[:600]
+    fields = dl_fields(page.text)
+    headers = {"X-PLChoice-Launch": fields["launch_id"], "X-PLChoice-CSRF": fields["csrf_token"],
+               "Accept": "application/json"}
+    blank = teacher.http.post(tool.url + "/lti/link-setup/create", json={"definition": {"kind": "choice"}},
+                              headers=headers, timeout=10)
+    assert blank.status_code == 400 and {p["field"] for p in blank.json()["problems"]} >= {"title", "objective"}
+    made = teacher.http.post(tool.url + "/lti/link-setup/create", json={"definition": default_choice_definition()},
+                             headers=headers, timeout=10)
+    assert made.status_code == 200, made.text[:600]
+    assert made.json()["activity_id"] != "deleted-long-ago"
+    again = teacher.http.post(tool.url + "/lti/link-setup/create", json={"definition": default_choice_definition()},
+                              headers=headers, timeout=10)  # a double click binds nothing new
+    assert again.json()["activity_id"] == made.json()["activity_id"]
+    opened = learner.launch("link", link=link["id"])
+    assert opened.status_code == 200 and "plc-lti-config" in opened.text
 
 
 def test_view_as_a_learner_in_lti_stores_nothing(servers, new_page):
