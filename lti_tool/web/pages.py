@@ -82,18 +82,23 @@ def _map_link(sessions: sessionmaker[Session], launch: ValidatedLaunch, activity
         pass
 
 
+def _optional_module(name: str, missing: type[Exception]) -> Any:
+    """An lti-services module, or ``missing`` raised when it is not installed (an import error inside it propagates)."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        raise missing() from exc
+
+
 def _deep_link(launch: ValidatedLaunch) -> Any:
     """Hand a deep-linking request to lti-services; it checks the role and settings, then stores the launch.
 
     Nothing is stored here: a learner (or a request the platform got wrong) is refused before
     the nonce is consumed or a launch context is saved.
     """
-    try:
-        module = importlib.import_module("lti_tool.lti.deep_linking")
-    except ModuleNotFoundError as exc:
-        if exc.name != "lti_tool.lti.deep_linking":
-            raise
-        raise DeepLinkingUnavailable() from exc
+    module = _optional_module("lti_tool.lti.deep_linking", DeepLinkingUnavailable)
     if not launch.is_staff:
         raise module.NotInstructor()
     return module.handle_deep_link_request(launch)
@@ -131,12 +136,7 @@ def _unconfigured_link(validated: ValidatedLaunch) -> Any:
     """A resource link with no activity yet (a Moodle activity saved without "Select content", a Canvas
     module item): instructors set it up in place (:mod:`lti_tool.lti.link_setup`); learners are told it is
     not ready yet. Without the link-setup module the launch is refused as before."""
-    try:
-        setup = importlib.import_module("lti_tool.lti.link_setup")
-    except ModuleNotFoundError as exc:
-        if exc.name != "lti_tool.lti.link_setup":
-            raise
-        raise ActivityNotConfigured() from exc
+    setup = _optional_module("lti_tool.lti.link_setup", ActivityNotConfigured)
     answer = setup.handle_unconfigured_launch(validated)
     metrics.launch_succeeded(validated.message_type)
     return answer
