@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import inspect, select, text
 
@@ -34,6 +35,11 @@ def open_launch(page: Page, url: str) -> Locator:
     root = page.locator("#plchoice-root .plc")
     expect(root.locator("h2").first).to_be_visible()
     return root
+
+
+def assert_axe_clean(page: Page) -> None:
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
 
 
 def unconfigured_link(platform, tool, title: str = "Week 3: forces") -> dict:
@@ -114,6 +120,7 @@ def test_unconfigured_link_learner_waits_instructor_sets_it_up(servers, new_page
     expect(learner.locator("html")).to_have_attribute("dir", "rtl")
     assert "not ready" not in notice.inner_text()  # in Arabic, not English
     assert learner.url == tool.url + "/lti/launch"
+    assert_axe_clean(learner)
 
     staff = new_page()
     staff.goto(launch_url(platform, "instructor-1", link["id"]))
@@ -123,6 +130,7 @@ def test_unconfigured_link_learner_waits_instructor_sets_it_up(servers, new_page
         expect(picker.get_by_role("heading", name=way)).to_be_visible()
     editor = picker.locator(".plc-editor")
     expect(editor.locator("[data-field='objective']")).to_have_value("")
+    assert_axe_clean(staff)
     picker.get_by_role("button", name="Start from an example").click()
     editor.locator("[data-field='title']").fill("Forces, your way")
     editor.get_by_role("button", name="Save").click()
@@ -210,6 +218,7 @@ def test_wrong_method_and_unknown_route_get_the_tools_page(servers, new_page):
     assert "content-security-policy" in answer.headers and answer.headers["x-content-type-options"] == "nosniff"
     expect(page.locator("main.plc-lti-error h1")).to_have_text("Esta página no se puede abrir directamente")
     expect(page.locator("html")).to_have_attribute("lang", "es")
+    assert_axe_clean(page)
     assert "Werkzeug" not in page.content() and "Method Not Allowed" not in page.content()
 
     answer = page.goto(tool.url + "/no/such/page")
@@ -248,6 +257,7 @@ def test_demo_lms_language_switch_and_back_to_course(servers, new_page):
     expect(frame.locator("#plchoice-root .plc h2").first).to_be_visible()
     expect(frame.locator("html")).to_have_attribute("lang", "ar")  # the launch locale claim said ar
     expect(frame.locator("html")).to_have_attribute("dir", "rtl")
+    assert_axe_clean(page)  # the LMS's own page, in Arabic
     page.get_by_test_id("back-to-course").click()
     page.wait_for_url(platform.url + "/")
     assert page.errors == []
