@@ -19,6 +19,7 @@ STAFF_PAYLOADS = {
     "review": {"learner_id": "x", "attempt": 1, "ratings": {}, "feedback": "f", "decision": "mastered"},
     "decide_proposal": {"learner_id": "x", "decision": "approve", "note": ""},
     "analytics": {},
+    "view_as_learner": {"steps": [{"command": "choose", "payload": {"option_id": "write"}}]},
 }
 
 
