@@ -187,6 +187,31 @@ def test_link_naming_a_missing_activity_is_set_up_not_trusted(servers):
     assert opened.status_code == 200 and "plc-lti-config" in opened.text
 
 
+OLX = b"""<plchoice display_name="Levers">
+  <title>Levers, your way</title><objective>Explain how a lever trades force for distance.</objective>
+  <criteria><criterion id="physics" title="Correct physics">Effort, load and fulcrum are right.</criterion></criteria>
+  <options><option id="sketch" title="Sketch and explain" evidence_kinds="text,file"/>
+           <option id="video" title="Film a lever" evidence_kinds="video"/></options>
+</plchoice>"""
+
+
+def test_unconfigured_link_set_up_by_importing_olx_without_javascript(servers):
+    platform, tool = servers()
+    link = unconfigured_link(platform, tool, "Levers")
+    teacher = Browser(platform, tool, "instructor-1")
+    page = teacher.launch("link", link=link["id"])
+    fields = dl_fields(page.text)
+    bad = teacher.http.post(tool.url + "/lti/link-setup/import", data=fields,
+                            files={"olx": ("x.xml", b'<!DOCTYPE x [<!ENTITY e "x">]><plchoice/>', "text/xml")},
+                            timeout=10)
+    assert bad.status_code == 400 and 'data-mode="setup"' in bad.text  # the page again, with the problem
+    opened = teacher.http.post(tool.url + "/lti/link-setup/import", data=fields,
+                               files={"olx": ("levers.xml", OLX, "text/xml")}, timeout=10)
+    assert opened.status_code == 200 and "plc-lti-config" in opened.text, opened.text[:600]
+    learner = Browser(platform, tool, "learner-1").launch("link", link=link["id"])
+    assert learner.status_code == 200 and "plc-lti-config" in learner.text  # bound: the activity opens
+
+
 def test_view_as_a_learner_in_lti_stores_nothing(servers, new_page):
     platform, tool = servers()
     link = Browser(platform, tool, "instructor-1").deep_link(default_choice_definition())
