@@ -57,3 +57,11 @@ def test_wrong_steps_name_the_field(ctx, steps, field):
         dispatch("view_as_learner", STAFF, {"steps": steps}, ctx)
     assert caught.value.to_dict()["field"] == field
     assert ctx.store.records == {}
+
+
+def test_every_null_defaulted_sink_is_replaced(ctx):
+    from xblock_plchoice.core.preview import throwaway_context
+
+    scratch = throwaway_context(ctx)
+    assert scratch.store is not ctx.store and scratch.blobs is not ctx.blobs and scratch.grades is not ctx.grades
+    assert scratch.activity is ctx.activity and scratch.activity_key == "preview:act"

@@ -27,8 +27,17 @@ PREVIEW_LEARNER = "preview-learner"
 
 
 def throwaway_context(ctx: Context) -> Context:
-    """``ctx`` with every place that could keep something replaced by an empty in-memory one."""
-    return dataclasses.replace(ctx, store=MemoryStore(), blobs=MemoryBlobStore(), grades=NullGradeSink(),
+    """``ctx`` with every place that could keep something replaced by an empty in-memory one.
+
+    Besides the store and the blob store, every sink field of :class:`Context` whose default is a
+    ``Null...`` sink (grades today; any sink added later, such as tracking events) gets that null
+    default, so a new sink cannot leak preview actions without this module being changed.
+    """
+    sinks = {f.name: f.default_factory() for f in dataclasses.fields(ctx)
+             if f.default_factory is not dataclasses.MISSING
+             and getattr(f.default_factory, "__name__", "").startswith("Null")}
+    sinks.setdefault("grades", NullGradeSink())
+    return dataclasses.replace(ctx, store=MemoryStore(), blobs=MemoryBlobStore(), **sinks,
                                activity_key="preview:" + ctx.activity_key, course_key="preview:" + ctx.course_key)
 
 
