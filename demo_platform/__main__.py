@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -30,6 +31,10 @@ def _cli(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "-m", "lti_tool.cli", *args], env=env, check=True)
 
 
+def _stop_on_term(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m demo_platform", description=__doc__.splitlines()[0])
     parser.add_argument("--shape", choices=SHAPES, default="generic", help="speak as a generic, Moodle or Canvas LMS")
@@ -37,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tool-port", type=int, default=8000, help="tool port")
     parser.add_argument("--data-dir", default="var/demo", help="the tool's data dir (SQLite, keys, evidence)")
     args = parser.parse_args(argv)
+    # SIGTERM (a plain `kill`, `make demo`'s cleanup) unwinds like Ctrl-C, so the tool child is stopped too.
+    signal.signal(signal.SIGTERM, _stop_on_term)
 
     tool_url = f"http://127.0.0.1:{args.tool_port}"
     data_dir = Path(args.data_dir).resolve()

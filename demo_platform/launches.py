@@ -1,5 +1,10 @@
 """Launch side of the platform: the demo page, OIDC login initiation, the auth
-endpoint that posts the id_token, and the deep-linking return receiver."""
+endpoint that posts the id_token, and the deep-linking return receiver.
+
+The course page has a language switch (en, es, ar): it sets the launch's
+``launch_presentation.locale``, as an LMS user's language does. Learner and
+instructor launches open inside an LMS page (``/play``) with a "back to course"
+link, so a newcomer can always tell the LMS from the tool it frames."""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 from lti1p3platform.exceptions import LtiDeepLinkingResponseException, LtiException
 
 from . import shapes
@@ -16,6 +21,23 @@ from .lti import FlaskRequest, MessageLaunch, OIDCLogin, PlatformConf, decode_un
 from .state import PlatformState
 
 bp = Blueprint("launches", __name__)
+
+LOCALES = {"en": "English", "es": "Español", "ar": "العربية"}
+LOCALE_COOKIE = "demo_lms_locale"
+
+
+def lms_locale() -> str:
+    """The LMS user's language: the switch (``?lang=``), else the one chosen before, else English."""
+    chosen = request.values.get("locale") or request.args.get("lang") or request.cookies.get(LOCALE_COOKIE, "")
+    return chosen if chosen in LOCALES else "en"
+
+
+def page_vars(locale: str) -> dict[str, Any]:
+    """What the LMS's own pages need to speak the chosen language (PL Choice's catalogs, which ship es and ar)."""
+    from xblock_plchoice.core.i18n import is_rtl, translation_for
+
+    return {"_": translation_for(locale).gettext, "lang": locale, "dir": "rtl" if is_rtl(locale) else "ltr",
+            "locales": LOCALES}
 
 DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 
@@ -38,8 +60,27 @@ def index():
     snap = st.snapshot()
     learners = [m for m in st.members.values() if not m.is_instructor]
     instructors = [m for m in st.members.values() if m.is_instructor]
-    return render_template("index.html", snap=snap, learners=learners, instructors=instructors,
-                           members=st.members, lineitems={i["id"]: i for i in snap["lineitems"]})
+    locale = lms_locale()
+    response = make_response(render_template(
+        "index.html", snap=snap, learners=learners, instructors=instructors, members=st.members,
+        lineitems={i["id"]: i for i in snap["lineitems"]}, **page_vars(locale)))
+    if request.args.get("lang") in LOCALES:
+        response.set_cookie(LOCALE_COOKIE, locale, samesite="Lax")
+    return response
+
+
+@bp.get("/play")
+def play():
+    """A launch inside the LMS's own page: its header, a "back to course" link, the tool in an iframe."""
+    st = state()
+    link = st.links.get(request.args.get("link", ""))
+    member = st.members.get(request.args.get("user", ""))
+    if link is None or member is None or st.client(request.args.get("client_id")) is None:
+        abort(400, "Unknown resource link, user or tool client.")
+    locale = lms_locale()
+    src = url_for("launches.start_launch", kind="link", link=link["id"], user=member.user_id,
+                  client_id=request.args["client_id"], locale=locale)
+    return render_template("play.html", link=link, member=member, src=src, snap=st.snapshot(), **page_vars(locale))
 
 
 @bp.route("/launch", methods=["GET", "POST"])
@@ -59,7 +100,7 @@ def start_launch():
     with st.lock:
         st.hints[hint] = {"kind": kind, "link": link["id"] if link else None, "user": user_id,
                           "client_id": client.client_id, "placement": request.values.get("placement"),
-                          "expires": time.time() + 600}
+                          "locale": lms_locale(), "expires": time.time() + 600}
     login = OIDCLogin(FlaskRequest(request), conf_for(client))
     login.set_lti_message_hint(hint=hint)
     login.set_launch_url(link["url"] if link and link.get("url") else client.launch_url)
@@ -107,7 +148,8 @@ def auth():
                          email_address=member.email)
     launch.set_launch_context_claim(st.context_id, ["http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"],
                                     st.context_title, "BIO101")
-    launch.set_extra_claims(shapes.extra_claims(st.shape, member, st.issuer, hint.get("placement")))
+    launch.set_extra_claims(shapes.extra_claims(st.shape, member, st.issuer, hint.get("placement"),
+                                                hint.get("locale", "en")))
     base = base_url()
     launch.set_nrps(shapes.memberships_url(st.shape, base, st.context_id))
     if hint["kind"] == "deep_link":

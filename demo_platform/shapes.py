@@ -81,12 +81,13 @@ def custom_for(shape: str, member: Member, link_custom: dict[str, str]) -> dict[
     return custom
 
 
-def extra_claims(shape: str, member: Member, issuer: str, placement: str | None) -> dict[str, Any]:
-    """Claims beyond the core ones, as each LMS adds them."""
+def extra_claims(shape: str, member: Member, issuer: str, placement: str | None,
+                 locale: str = "en") -> dict[str, Any]:
+    """Claims beyond the core ones, as each LMS adds them; ``locale`` is the LMS's language switch."""
     given, _, family = member.name.partition(" ")
     claims: dict[str, Any] = {"given_name": given, "family_name": family,
                               "https://purl.imsglobal.org/spec/lti/claim/launch_presentation": {
-                                  "document_target": "iframe", "locale": "en", "return_url": issuer + "/"}}
+                                  "document_target": "iframe", "locale": locale, "return_url": issuer + "/"}}
     if shape == "moodle":
         claims.update({
             "https://purl.imsglobal.org/spec/lti/claim/ext": {"user_username": member.user_id, "lms": "moodle-2"},
@@ -105,6 +106,6 @@ def extra_claims(shape: str, member: Member, issuer: str, placement: str | None)
                                                               "course_offering_sourcedid": None},
             "https://purl.imsglobal.org/spec/lti/claim/lti11_legacy_user_id": member.user_id,
             "https://www.instructure.com/placement": placement,
-            "locale": "en",
+            "locale": locale,
         })
     return claims

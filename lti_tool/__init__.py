@@ -23,7 +23,8 @@ from .config import Settings, load_settings, secret_key_for
 
 log = logging.getLogger(__name__)
 
-OPTIONAL_BLUEPRINTS = ("lti_tool.lti.deep_linking", "lti_tool.lti.dynamic_registration", "lti_tool.web.canvas")
+OPTIONAL_BLUEPRINTS = ("lti_tool.lti.deep_linking", "lti_tool.lti.link_setup", "lti_tool.lti.dynamic_registration",
+                       "lti_tool.web.canvas", "lti_tool.web.authoring")
 
 
 def _optional_module(module_name: str) -> Any:
@@ -97,9 +98,35 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
+        """Wrong method, unknown route, too large a body...: JSON under /api, else the tool's own page."""
         if wants_json():
             return jsonify({"error": error.name.lower().replace(" ", "_"), "message": error.description}), error.code
-        return error
+        language = request_language()
+        gettext = gettext_for(language)
+        title, message = http_error_text(error.code or 500)
+        html = render_template("error.html", lang=language, dir=direction(language), title=gettext(title),
+                               message=gettext(message), code=f"http_{error.code}", code_label=gettext("Error code"))
+        response = Response(html, status=error.code, mimetype="text/html")  # headers: web.browser_policy
+        if error.code == 405 and getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+
+def http_error_text(status: int) -> tuple[str, str]:
+    """Title and message (untranslated msgids) of the page for an HTTP error the tool itself answers."""
+    from xblock_plchoice.core.i18n import gettext_noop as _
+
+    if status == 404:
+        return _("Page not found"), _("This address is not part of PL Choice. Open the activity again from your "
+                                      "course.")
+    if status == 405:
+        return (_("This page cannot be opened directly"),
+                _("This address only takes requests your course sends when you open the activity. Go back to "
+                  "your course and open the activity from there."))
+    if status == 413:
+        return _("That is too large"), _("The request is larger than this tool accepts. Try a smaller file.")
+    return (_("This request could not be completed"),
+            _("The request could not be handled. Go back to your course and open the activity again."))
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -37,6 +37,7 @@ DOMAIN = "text"
 KEYWORDS = {"_": None, "gettext": None, "gettext_noop": None, "gettext_lazy": None, "ugettext": None,
             "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "lazy_gettext": None}
 PYTHON_DIRS = ("xblock_plchoice", "lti_tool")
+TEMPLATE_DIRS = (("lti_tool", "web/templates"), ("demo_platform", "templates"))  # the demo LMS speaks es and ar too
 SKIP_PARTS = {"migrations", "__pycache__", "static", "translations", "tests"}
 TEMPLATE_DIR = ROOT / "lti_tool" / "web" / "templates"
 JINJA = "jinja2.ext:babel_extract"
@@ -57,12 +58,15 @@ def build_template() -> Catalog:
                 directory_filter=lambda d: _keep(d)):
             catalog.add(message, locations=[(f"{folder}/{filename}", lineno)],
                         auto_comments=comments, context=context)
-    if TEMPLATE_DIR.exists():
+    for package, folder in TEMPLATE_DIRS:
+        template_dir = ROOT / package / folder
+        if not template_dir.exists():
+            continue
         for filename, lineno, message, comments, context in extract_from_dir(
-                str(TEMPLATE_DIR), method_map=[("**.html", JINJA), ("**.txt", JINJA)],
+                str(template_dir), method_map=[("**.html", JINJA), ("**.txt", JINJA)],
                 options_map={"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}},
                 keywords=KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True):
-            catalog.add(message, locations=[(f"lti_tool/web/templates/{filename}", lineno)],
+            catalog.add(message, locations=[(f"{package}/{folder}/{filename}", lineno)],
                         auto_comments=comments, context=context)
     for path in js_files(JS_DIR):
         rel = path.relative_to(ROOT).as_posix()

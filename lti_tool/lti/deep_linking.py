@@ -24,30 +24,35 @@ links.
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
 import uuid
 from typing import Any
 
 import jwt
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
-from sqlalchemy import select
+from flask import Blueprint, Response, jsonify, render_template, url_for
 
 from lti_tool.db.models import Activity
 from lti_tool.db.session import session_scope
-from lti_tool.lti.activity_owner import reusable_filter, reusable_in
 from lti_tool.lti.keys import current_private_key
 from lti_tool.lti.launch_errors import LtiError
 from lti_tool.services import services
 from lti_tool.web.browser_policy import allow_form_target
-from lti_tool.web.i18n import catalog_messages, direction, gettext_for
-from lti_tool.web.json_request import json_object
+from lti_tool.web.i18n import direction, gettext_for
 from lti_tool.web.security import remember_launch, require_csrf
-from xblock_plchoice.core.activity import default_choice_definition, default_reflection_definition, parse_activity
+from xblock_plchoice.core.activity import parse_activity
 from xblock_plchoice.core.errors import ValidationError
 from xblock_plchoice.core.i18n import gettext_noop as _
-from xblock_plchoice.core.olx import MAX_OLX_BYTES, parse_definition_xml
+
+from .activity_sources import (
+    UnknownActivity,
+    definition_from_editor,
+    definition_from_olx,
+    definition_from_reuse,
+    picker_page,
+    refusal,
+    wants_json,
+)
 
 bp = Blueprint("deep_linking", __name__, url_prefix="/lti/deep-link")
 
@@ -85,10 +90,7 @@ class AlreadyAnswered(DeepLinkError):
                         "another activity.")
 
 
-class UnknownActivity(DeepLinkError):
-    code = "deep_linking_unknown_activity"
-    status = 404
-    default_message = _("That activity is not part of this course.")
+__all__ = ["UnknownActivity", "bp", "content_item", "handle_deep_link_request", "response_jwt"]
 
 
 # --------------------------------------------------------------------------- the launch hook
@@ -119,60 +121,24 @@ def _settings_of(claims: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
-def _page(context: Any, settings: dict[str, Any], *, problems: list[dict[str, str]] | None = None,
-          message: str = "", status: int = 200, definition_json: str = "") -> Response:
-    language = context.locale or "en"
-    gettext = gettext_for(language)
-    with session_scope() as session:
-        reusable = [{"id": a.id, "title": (a.definition_json or {}).get("title", ""),
-                     "kind": (a.definition_json or {}).get("kind", "choice")}
-                    for a in session.scalars(select(Activity)
-                                             .where(reusable_filter(context.registration_id, context.course_key))
-                                             .order_by(Activity.created_at.desc()).limit(200))]
-    body = render_template(
-        "deep_linking/select.html", _=gettext, lang=language, dir=direction(language), launch=context,
-        title=settings.get("title") or "", reusable=reusable, problems=problems or [], message=message,
-        definition_json=definition_json, static=_static_url,
-        defaults=json.dumps({"choice": default_choice_definition(),
-                             "reflection": default_reflection_definition()}).replace("<", "\\u003c"),
-        editor_options=json.dumps({"lang": language, "dir": direction(language),
-                                   "i18n": catalog_messages(language),
-                                   "createUrl": url_for("deep_linking.create"),
-                                   "launchId": context.launch_id, "csrf": context.csrf_token}),
-    )
-    allow_form_target(settings["deep_link_return_url"])  # the editor posts the signed answer back to the LMS
-    return Response(body, status=status, mimetype="text/html")
-
-
-def _static_url(path: str) -> str:
-    """The shared front end's files, where lti-core serves them (``/static/plchoice/...``)."""
-    from lti_tool.web.pages import page_context
-
-    return page_context("en")["static"] + "/" + path
+def _page(context: Any, settings: dict[str, Any], **shown: Any) -> Response:
+    return picker_page(context, mode="deep_link", heading=_("Add a PL Choice activity"),
+                       actions={"create": url_for("deep_linking.create"), "import": url_for("deep_linking.import_olx"),
+                                "reuse": url_for("deep_linking.reuse")},
+                       form_target=settings["deep_link_return_url"], **shown)
 
 
 # --------------------------------------------------------------------------- the three ways in
-def _wants_json() -> bool:
-    return request.is_json or request.accept_mimetypes.best == "application/json"
-
-
 @bp.post("/create")
 def create() -> Response:
     """A new activity from the editor (JSON ``{"definition": {...}}``) or the no-JS form."""
     context = require_csrf()
     settings = _settings_of(context.claims)
-    if request.is_json:
-        try:
-            definition = json_object().get("definition")
-        except ValidationError as exc:
-            return _refuse(context, settings, exc)
-    else:
-        raw = request.form.get("definition_json", "")
-        try:
-            definition = json.loads(raw)
-        except ValueError:
-            return _refuse(context, settings, ValidationError(_("The definition is not valid JSON.")), raw)
-    return _answer(context, settings, definition, raw_text=request.form.get("definition_json", ""))
+    try:
+        definition, raw = definition_from_editor()
+    except ValidationError as exc:
+        return _refuse(context, settings, exc)
+    return _answer(context, settings, definition, raw_text=raw)
 
 
 @bp.post("/import")
@@ -180,12 +146,8 @@ def import_olx() -> Response:
     """A ``plchoice``/``plreflection`` OLX file, parsed safely."""
     context = require_csrf()
     settings = _settings_of(context.claims)
-    upload = request.files.get("olx")
-    if upload is None or not upload.filename:
-        return _refuse(context, settings, ValidationError(_("Choose an OLX file to import."), field="olx"))
-    raw = upload.stream.read(MAX_OLX_BYTES + 1)
     try:
-        definition = parse_definition_xml(raw)
+        definition = definition_from_olx()
     except ValidationError as exc:
         return _refuse(context, settings, exc)
     return _answer(context, settings, definition)
@@ -196,22 +158,11 @@ def reuse() -> Response:
     """A copy of an activity made earlier in this course (copies never change each other)."""
     context = require_csrf()
     settings = _settings_of(context.claims)
-    activity_id = request.form.get("activity_id") or (json_object() if request.is_json else {}).get("activity_id")
-    with session_scope() as session:
-        source = session.get(Activity, str(activity_id or ""))
-        if source is None or not reusable_in(source, context.registration_id, context.course_key):
-            raise UnknownActivity()
-        definition = dict(source.definition_json)
-    return _answer(context, settings, definition)
+    return _answer(context, settings, definition_from_reuse(context))
 
 
 def _refuse(context: Any, settings: dict[str, Any], error: ValidationError, raw_text: str = "") -> Response:
-    gettext = gettext_for(context.locale or "en")
-    body = error.to_dict(gettext)
-    if _wants_json():
-        return _json(body, 400)
-    return _page(context, settings, problems=body.get("problems", []), message=body["message"], status=400,
-                 definition_json=raw_text)
+    return refusal(error, context, lambda **shown: _page(context, settings, **shown), raw_text)
 
 
 def _json(body: dict[str, Any], status: int) -> Response:
@@ -238,8 +189,10 @@ def _answer(context: Any, settings: dict[str, Any], definition: Any, raw_text: s
         token = response_jwt(session, context, settings, [content_item(activity_id, clean)],
                              gettext_for(context.locale or "en")(_("Added the PL Choice activity.")))
     return_url = settings["deep_link_return_url"]
-    if _wants_json():
-        return _json({"return_url": return_url, "jwt": token, "activity_id": activity_id}, 200)
+    if wants_json():
+        # post_to + fields: what the page's script posts next (the same shape as a link set up in place).
+        return _json({"return_url": return_url, "jwt": token, "activity_id": activity_id,
+                      "post_to": return_url, "fields": {"JWT": token}}, 200)
     gettext = gettext_for(context.locale or "en")
     language = context.locale or "en"
     allow_form_target(return_url)

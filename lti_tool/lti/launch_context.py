@@ -73,6 +73,11 @@ class LaunchContext:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
+def activity_key_for(issuer: str, deployment_id: str, resource_link_id: str, activity_id: str) -> str:
+    """Where a link's learner work is kept: one key per platform link and activity."""
+    return f"{issuer} {deployment_id} {resource_link_id} {activity_id}"
+
+
 def display_name_of(claims: dict[str, Any]) -> str:
     name = claims.get("name")
     if isinstance(name, str) and name.strip():
@@ -100,7 +105,7 @@ def build_context(claims: dict[str, Any], registration: Registration, launch_id:
         deployment_id=deployment_id, user_id=str(claims.get("sub", "")),
         role=role_for(list(claims.get(CLAIM + "roles") or [])), display_name=display_name_of(claims),
         context_id=context_id, course_key=f"{issuer} {context_id}", resource_link_id=resource_link_id,
-        activity_id=activity, activity_key=f"{issuer} {deployment_id} {resource_link_id} {activity}",
+        activity_id=activity, activity_key=activity_key_for(issuer, deployment_id, resource_link_id, activity),
         locale=str(locale or "en"), message_type=str(claims.get(CLAIM + "message_type", "")),
         csrf_token=csrf_token, session_bound=session_bound,
         ags=claims.get(AGS_CLAIM), nrps=claims.get(NRPS_CLAIM), custom=dict(custom),

@@ -1,17 +1,14 @@
-"""Pages: OIDC login, the launch, the tool's JWKS, and the shared front end's static files."""
+"""Pages: OIDC login, the launch, the tool's JWKS, the favicon and the shared front end's static files."""
 
 from __future__ import annotations
 
-import functools
 import importlib
-from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, make_response, redirect, render_template, request, send_from_directory
+from flask import Blueprint, jsonify, redirect, render_template, request, send_from_directory
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-import xblock_plchoice
 from lti_tool import metrics
 from lti_tool.db.models import ResourceLinkActivity
 from lti_tool.db.session import reader
@@ -22,22 +19,12 @@ from lti_tool.lti.launch_errors import ActivityNotConfigured, ActivityOfAnotherR
 from lti_tool.lti.platform_storage import get_data_keys, origin_of, put_data_items
 from lti_tool.services import services
 
-from .api import export_url_for
-from .i18n import catalog_messages, direction, gettext_for, request_language
-from .security import CSRF_HEADER, LAUNCH_HEADER, remember_launch
+from .i18n import request_language
+from .page_kit import STATIC_ROOT, html_page, launch_page, page_context
+from .security import remember_launch
 
 bp = Blueprint("plchoice_pages", __name__, template_folder="templates")
-STATIC_ROOT = Path(xblock_plchoice.__file__).resolve().parent / "static"
-
-
-def _page(html: str, status: int = 200) -> Response:
-    """An HTML page; its CSP, nosniff and no-store come from :mod:`.browser_policy` (every page alike)."""
-    return make_response(html, status)
-
-
-def page_context(language: str) -> dict[str, Any]:
-    return {"lang": language, "dir": direction(language), "static": "/static/plchoice", "_": gettext_for(language)}
-
+_page = html_page
 
 @bp.get("/lti/jwks")
 def jwks() -> Any:
@@ -95,18 +82,23 @@ def _map_link(sessions: sessionmaker[Session], launch: ValidatedLaunch, activity
         pass
 
 
+def _optional_module(name: str, missing: type[Exception]) -> Any:
+    """An lti-services module, or ``missing`` raised when it is not installed (an import error inside it propagates)."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        raise missing() from exc
+
+
 def _deep_link(launch: ValidatedLaunch) -> Any:
     """Hand a deep-linking request to lti-services; it checks the role and settings, then stores the launch.
 
     Nothing is stored here: a learner (or a request the platform got wrong) is refused before
     the nonce is consumed or a launch context is saved.
     """
-    try:
-        module = importlib.import_module("lti_tool.lti.deep_linking")
-    except ModuleNotFoundError as exc:
-        if exc.name != "lti_tool.lti.deep_linking":
-            raise
-        raise DeepLinkingUnavailable() from exc
+    module = _optional_module("lti_tool.lti.deep_linking", DeepLinkingUnavailable)
     if not launch.is_staff:
         raise module.NotInstructor()
     return module.handle_deep_link_request(launch)
@@ -126,33 +118,28 @@ def launch() -> Any:
             answer = _deep_link(validated)
             metrics.launch_succeeded(validated.message_type)
             return answer
-        activity_id, needs_mapping = resolve_activity(session, validated)
+        try:
+            activity_id, needs_mapping = resolve_activity(session, validated)
+        except ActivityNotConfigured:
+            return _unconfigured_link(validated)
     context = validated.complete(activity_id)
     if needs_mapping:
         _map_link(tool.sessions, validated, activity_id)
     if validated.binding == "cookie":
         remember_launch(context.launch_id)
-    language = request_language(context.locale)
-    base = tool.settings.base_url.rstrip("/")
-    config = {
-        "lang": language, "dir": direction(language), "view": "staff" if context.role == "staff" else "learner",
-        "i18n": catalog_messages(language),
-        "transport": {"apiBase": base + "/api", "launchId": context.launch_id, "csrfToken": context.csrf_token,
-                      "launchHeader": LAUNCH_HEADER, "csrfHeader": CSRF_HEADER,
-                      "exportUrl": export_url_for(context.launch_id)},
-    }
-    html = render_template("launch.html", **page_context(language), config=config, css=_stylesheets(),
-                           title=validated.claims.get("https://purl.imsglobal.org/spec/lti/claim/resource_link",
-                                                    {}).get("title") or "PL Choice")
+    title = validated.claims.get("https://purl.imsglobal.org/spec/lti/claim/resource_link", {}).get("title")
     metrics.launch_succeeded(validated.message_type)
-    return _page(html)
+    return launch_page(context, title or "PL Choice")
 
 
-@functools.cache
-def _stylesheets() -> list[str]:
-    """The front end's CSS files (they ship with the package: read the folder once per process)."""
-    folder = STATIC_ROOT / "css"
-    return sorted(p.name for p in folder.glob("*.css")) if folder.is_dir() else []
+def _unconfigured_link(validated: ValidatedLaunch) -> Any:
+    """A resource link with no activity yet (a Moodle activity saved without "Select content", a Canvas
+    module item): instructors set it up in place (:mod:`lti_tool.lti.link_setup`); learners are told it is
+    not ready yet. Without the link-setup module the launch is refused as before."""
+    setup = _optional_module("lti_tool.lti.link_setup", ActivityNotConfigured)
+    answer = setup.handle_unconfigured_launch(validated)
+    metrics.launch_succeeded(validated.message_type)
+    return answer
 
 
 def _storage_lookup_page(lookup: PlatformStorageLookup) -> Any:
@@ -162,6 +149,12 @@ def _storage_lookup_page(lookup: PlatformStorageLookup) -> Any:
         "target": lookup.target, "origin": origin_of(lookup.registration.auth_login_url),
         "keys": get_data_keys(lookup.state, lookup.nonce)}, fields=fields)
     return _page(html)
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Any:
+    """The tool's icon, so a browser tab (and its console) never shows a 404 for it."""
+    return send_from_directory(STATIC_ROOT / "img", "favicon.ico", mimetype="image/x-icon", max_age=86400)
 
 
 @bp.get("/static/plchoice/<path:filename>")

@@ -75,12 +75,13 @@ class Workbench:
             try:
                 # One slow first request, never a second one beside it: the workbench loads its
                 # scenarios on the first request, and a retry racing that load (a client timeout on a
-                # busy machine) leaves it with a partial scenario list for good.
+                # busy machine) could leave it with a partial list; ready means our scenarios are listed.
                 with urllib.request.urlopen(self.url + "/", timeout=max(1.0, deadline - time.monotonic())) as response:
-                    if response.status == 200:
+                    if response.status == 200 and b"/scenario/plreflection.0/" in response.read():
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.2)
+                pass
+            time.sleep(0.2)
         raise RuntimeError("workbench did not answer within 60 s")
 
     def stop(self) -> None:

@@ -18,6 +18,7 @@ def test_author_edits_reorders_and_sees_problems_by_field(workbench, new_page):
     editor = page.locator(".plc-editor")
     preview = page.locator(".plc-preview-pane")
     expect(editor).to_be_visible()
+    page.get_by_role("button", name="Start from an example").click()  # a new block starts blank
     titles = editor.locator("input[data-field$='].title'][data-field^='options']")
     expect(titles).to_have_count(3)
 
@@ -37,7 +38,7 @@ def test_author_edits_reorders_and_sees_problems_by_field(workbench, new_page):
     expect(new_title).to_be_focused()
     editor.get_by_role("button", name="Save").click()
     error = editor.locator("#" + new_title.get_attribute("aria-describedby").split()[-1])
-    expect(error).to_have_text("This field is required.")
+    expect(error).to_have_text("Give this way of showing it a title.")
     expect(new_title).to_have_attribute("aria-invalid", "true")
     expect(page.locator(".plc-alert")).to_be_focused()
 
@@ -50,6 +51,7 @@ def test_author_edits_reorders_and_sees_problems_by_field(workbench, new_page):
     expect(title).to_have_attribute("aria-invalid", "true")
     expect(title.locator("xpath=..").locator(".plc-field-error")).to_contain_text("under 200 characters")
     expect(page.locator(".plc-alert")).to_contain_text("needs changes")
+    expect(page.locator(".plc-alert .plc-problem-link")).to_have_text(["Title: Keep this under 200 characters."])
 
     title.fill("Photosynthesis, your way")
     editor.get_by_role("button", name="Save").click()

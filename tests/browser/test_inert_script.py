@@ -26,6 +26,7 @@ def test_script_everywhere_stays_text(workbench, new_page):
     staff.goto(workbench.scenario(CHOICE_ONLY, "staff", "studio_view"))
     editor = staff.locator(".plc-editor")
     expect(editor).to_be_visible()
+    staff.get_by_role("button", name="Start from an example").click()  # a new block starts blank
     editor.get_by_label("Option title").first.fill(PAYLOAD + " Write")
     editor.get_by_role("button", name="Save").click()
     expect(staff.locator(".plc-status")).to_have_text("Saved.")

@@ -38,6 +38,10 @@ def test_instructor_adds_an_activity_with_the_shared_editor(lms, tool, page):
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
 
+    # A new activity starts blank; the example fills on request, then the author changes it.
+    assert page.locator('[data-field="objective"]').input_value() == ""
+    page.get_by_role("button", name="Start from an example").click()
+    assert page.locator('[data-field="options[0].title"]').input_value() == "Write an explanation"
     title = page.locator('[data-field="title"]')
     title.fill("Show what you know: the water cycle")
     page.locator(".plc-editor").get_by_role("button", name="Save").click()
@@ -46,9 +50,12 @@ def test_instructor_adds_an_activity_with_the_shared_editor(lms, tool, page):
     assert [link["title"] for link in links] == ["Show what you know: the water cycle"]
     assert page.get_by_role("button", name="Learner launch: Lin Learner").is_visible()
 
-    page.get_by_role("button", name="Learner launch: Lin Learner").click()
-    page.wait_for_selector("#plchoice-root .plc")
-    assert "the water cycle" in page.content()
+    page.get_by_role("button", name="Learner launch: Lin Learner").click()  # opens in the LMS's course frame
+    tool = page.frame_locator("#tool")
+    tool.locator("#plchoice-root .plc h2").first.wait_for()
+    assert "the water cycle" in tool.locator("#plchoice-root").inner_text()
+    page.get_by_test_id("back-to-course").click()
+    page.wait_for_url(platform.url + "/")
 
 
 def test_dynamic_registration_ends_with_the_close_message(lms, tool, page):

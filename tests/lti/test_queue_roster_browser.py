@@ -4,6 +4,8 @@ The tool loads the roster in the background, so the page first says so and asks 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
@@ -19,6 +21,12 @@ pytestmark = pytest.mark.browser
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 HOSTILE = '<img src=x onerror="window.pwned=1">Mallory'
+
+
+def instructor_launch(platform, link_id: str) -> str:
+    """The platform's launch start as a top-level page (its course page frames launches instead)."""
+    return f"{platform.url}/launch?" + urlencode({"user": "instructor-1", "kind": "link", "link": link_id,
+                                                 "client_id": "demo-client"})
 
 
 @pytest.fixture
@@ -39,8 +47,7 @@ def test_instructor_sees_who_has_not_started(lms, tool, page):
     with platform.state.lock:
         platform.state.members["learner-9"] = Member("learner-9", HOSTILE, [ROLE + "Learner"])
 
-    page.goto(platform.url + "/")
-    page.get_by_role("button", name="Instructor launch: Ada Instructor").click()
+    page.goto(instructor_launch(platform, link["id"]))
     roster = page.locator('[data-testid="not-started"]')
     roster.wait_for()  # first "being loaded", then the list once the tool's background refresh stored it
     expect(roster.get_by_role("heading")).to_have_text("Not started yet (3)", timeout=30_000)
@@ -55,7 +62,7 @@ def test_instructor_sees_who_has_not_started(lms, tool, page):
 def test_roster_notice_when_the_platform_cannot_give_it(lms, tool, page):
     platform, server = lms("generic"), tool()
     connect(platform, server)
-    Browser(platform, server, "instructor-1").deep_link(default_choice_definition())
+    link = Browser(platform, server, "instructor-1").deep_link(default_choice_definition())
     stopped: list[bool] = []
 
     def platform_goes_down_first(route) -> None:  # the launch worked; the roster's endpoints are gone
@@ -65,8 +72,7 @@ def test_roster_notice_when_the_platform_cannot_give_it(lms, tool, page):
         route.continue_()
 
     page.route("**/api/queue", platform_goes_down_first)
-    page.goto(platform.url + "/")
-    page.get_by_role("button", name="Instructor launch: Ada Instructor").click()
+    page.goto(instructor_launch(platform, link["id"]))
     roster = page.locator('[data-testid="not-started"]')
     roster.wait_for()
     assert stopped

@@ -33,6 +33,7 @@ STAFF_PAYLOADS = {
     "rubric_impact": {},
     "resend_grade": {"learner_id": "x"},
     "shared_reflections": {"page": 1, "page_size": 10},
+    "view_as_learner": {"steps": [{"command": "choose", "payload": {"option_id": "write"}}]},
 }
 
 

@@ -152,9 +152,13 @@ class PLBlockBase(CommandHandlersMixin, CompletableXBlockMixin, XBlock):
     def studio_view(self, context: dict | None = None) -> Fragment:
         handlers = self._handlers(("studio_submit", "preview"))
         due = platform_due(self)
+        # A block never saved opens blank, with the example offered (not pre-filled: an author once
+        # published the sample's criteria by mistake).
+        is_new = not self.definition
         return build_fragment(self, "studio", handlers, {
-            "definition": self.definition_dict(), "display_name": self.display_name, "weight": self.weight,
-            "kind": self.KIND, "save_command": "studio_submit",
+            "definition": {"kind": self.KIND} if is_new else self.definition_dict(),
+            "display_name": self.display_name, "weight": self.weight, "kind": self.KIND,
+            "save_command": "studio_submit", "is_new": is_new, "example": self.default_definition(),
             "platform_due": due.isoformat() if due else None,
             # issue 9: the editor warns before a rubric edit when learners already submitted (snapshots keep
             # their attempts as given)

@@ -117,7 +117,8 @@ class _Problems:
         self.items.append({"field": field_path, "message": message, "params": params or None})
 
     def text(self, data: dict, key: str, path: str, *, required: bool = False,
-             limit_key: str | None = None) -> str:
+             limit_key: str | None = None, missing: str = "") -> str:
+        """The stripped text at ``key``; ``missing`` says what to fill when a required one is empty."""
         value = data.get(key, "")
         if value is None:
             value = ""
@@ -127,7 +128,7 @@ class _Problems:
         value = value.strip()
         limit = _TEXT_LIMITS[limit_key or key]
         if required and not value:
-            self.add(path, _("This field is required."))
+            self.add(path, missing or _("This field is required."))
         if len(value) > limit:
             self.add(path, _("Keep this under %(limit)d characters."), limit=limit)
         return value
@@ -164,7 +165,8 @@ def _parse_criteria(data: dict, problems: _Problems) -> tuple[Criterion, ...]:
             continue
         out.append(Criterion(
             id=problems.ident(item, f"{path}.id", seen),
-            title=problems.text(item, "title", f"{path}.title", required=True),
+            title=problems.text(item, "title", f"{path}.title", required=True,
+                                missing=_("Name this success criterion.")),
             description=problems.text(item, "description", f"{path}.description"),
         ))
     return tuple(out)
@@ -187,7 +189,8 @@ def _parse_options(data: dict, problems: _Problems) -> tuple[Option, ...]:
             kinds = [k for k in kinds if k in EVIDENCE_KINDS] if isinstance(kinds, list) else ["text"]
         out.append(Option(
             id=problems.ident(item, f"{path}.id", seen),
-            title=problems.text(item, "title", f"{path}.title", required=True),
+            title=problems.text(item, "title", f"{path}.title", required=True,
+                                missing=_("Give this way of showing it a title.")),
             guidance=problems.text(item, "guidance", f"{path}.guidance"),
             evidence_kinds=tuple(dict.fromkeys(kinds)),
             exemplar=problems.text(item, "exemplar", f"{path}.exemplar"),
@@ -211,7 +214,8 @@ def _parse_prompts(data: dict, problems: _Problems) -> tuple[Prompt, ...]:
         if phase not in PHASES:
             problems.add(f"{path}.phase", _("The phase must be 'before' or 'after'."))
         out.append(Prompt(id=problems.ident(item, f"{path}.id", seen), phase=str(phase),
-                          text=problems.text(item, "text", f"{path}.text", required=True)))
+                          text=problems.text(item, "text", f"{path}.text", required=True,
+                                             missing=_("Write the question, or remove this prompt."))))
     return tuple(out)
 
 
@@ -257,8 +261,9 @@ def parse_activity(data: Any) -> Activity:
         kind = "choice"
     activity = Activity(
         kind=kind,
-        title=problems.text(data, "title", "title", required=True),
-        objective=problems.text(data, "objective", "objective", required=kind == "choice"),
+        title=problems.text(data, "title", "title", required=True, missing=_("Give the activity a title.")),
+        objective=problems.text(data, "objective", "objective", required=kind == "choice",
+                                missing=_("Write the learning goal: what learners should be able to show.")),
         criteria=_parse_criteria(data, problems),
         options=_parse_options(data, problems),
         allow_proposals=bool(data.get("allow_proposals", False)),

@@ -199,4 +199,4 @@ def portfolio_download(actor: Actor, ctx: Context, part: str, gettext: Callable[
 
 # The command modules register themselves with @command; importing them last
 # (after everything they use from here exists) fills COMMANDS for every importer.
-from . import comment_bank, grading_queue, learner_commands, shared_reflections, staff_commands  # noqa: E402, F401, I001
+from . import comment_bank, grading_queue, learner_commands, preview, shared_reflections, staff_commands  # noqa: E402, F401, I001

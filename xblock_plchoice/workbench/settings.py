@@ -74,4 +74,6 @@ XBLOCK_SETTINGS = {"PLChoiceBlock": dict(_LIMITS), "PLReflectionBlock": dict(_LI
 # Retirement in the workbench: anonymous ids are derived from the workbench user id.
 PLCHOICE_ANONYMOUS_IDS_FOR_USER = "xblock_plchoice.workbench.services.anonymous_ids_for_user"
 
+ROOT_URLCONF = "xblock_plchoice.workbench.urls"  # the workbench's URLs plus our favicon
+
 LANGUAGES = [("en", "English"), ("es", "Español"), ("ar", "العربية")]

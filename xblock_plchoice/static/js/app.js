@@ -5,12 +5,13 @@
 
 import { clear, focusOn, h, uid } from './dom.js';
 import { makeT } from './i18n.js';
-import { clearFieldErrors, placeFieldErrors } from './problems.js';
+import { clearFieldErrors, placeProblems, problemLink } from './problems.js';
 import { renderAuthor } from './views/author.js';
 import { clearInline, showInline } from './inline.js';
 import { renderEditor } from './views/editor.js';
 import { renderLearner } from './views/learner.js';
 import { renderStaff } from './views/staff.js';
+import { renderPreviewBanner } from './views/staff_tools.js';
 
 /**
  * Mount PL Choice into `root`.
@@ -49,19 +50,23 @@ export function mount(root, options) {
     /**
      * Show an error. With `near` (the button or field the person used) the message sits next to
      * it; only an error with no place to go (the page failed to load) uses the alert at the top.
+     * linkAll (the editor, a form 8,800 px tall): the alert lists every problem, each placed one
+     * as a link that focuses its field.
      */
-    showError(err, scope, near) {
+    showError(err, scope, near, { linkAll = false } = {}) {
       const normal = normalizeError(err, t);
       clear(alert);
-      const unplaced = placeFieldErrors(scope || shell, normal.problems);
-      const rest = unplaced.filter((p) => p.message !== normal.message).map((p) => p.message);
-      const anchor = resolveNear(near);
+      const { unplaced, placed } = placeProblems(scope || shell, normal.problems);
+      const rest = unplaced.filter((p) => p.message !== normal.message);
+      const anchor = linkAll ? null : resolveNear(near);
       if (anchor) {
-        showInline(anchor, [normal.message, ...rest], 'error', scope || anchor.closest('form'));
+        showInline(anchor, [normal.message, ...rest.map((p) => p.message)], 'error', scope || anchor.closest('form'));
         return;
       }
       alert.appendChild(h('p', { class: 'plc-alert-title' }, normal.message));
-      if (rest.length) alert.appendChild(h('ul', null, rest.map((m) => h('li', null, m))));
+      const items = [...(linkAll ? placed.map((p) => h('li', null, problemLink(p))) : []),
+        ...rest.map((p) => h('li', null, p.message))];
+      if (items.length) alert.appendChild(h('ul', { class: 'plc-problem-list' }, items));
       focusOn(alert);
     },
     /** A confirmation ("Saved") next to `near`, also announced to screen readers. */
@@ -83,7 +88,7 @@ export function mount(root, options) {
      * Run one user action: disable the button while it runs, show errors next to fields,
      * adopt a returned state view. Resolves to the result, or null after an error.
      */
-    async run(button, action, { focus, message, scope, near } = {}) {
+    async run(button, action, { focus, message, scope, near, linkAll = false } = {}) {
       ctx.clearError();
       const wasDisabled = button ? button.disabled : false;
       if (button) {
@@ -98,10 +103,10 @@ export function mount(root, options) {
       } catch (err) {
         // The editor keeps its own error summary at the top (its form is long); elsewhere the
         // message goes next to the button that was pressed.
-        const fallback = view === 'studio' ? null : button;
+        const fallback = view === 'studio' || linkAll ? null : button;
         // `near` places the confirmation (the button may be gone after a re-render); an error
         // always goes by the button that was pressed, which is still there.
-        ctx.showError(err, scope, fallback || resolveNear(near));
+        ctx.showError(err, scope, fallback || resolveNear(near), { linkAll });
         return null;
       } finally {
         if (button && button.isConnected) {
@@ -131,7 +136,11 @@ export function mount(root, options) {
   function render() {
     clear(body);
     if (ctx.state && ctx.state.role === 'staff' && view === 'staff') renderStaff(ctx, body);
-    else renderLearner(ctx, body);
+    else {
+      // "View as a learner": the learner view of a throwaway preview, under a banner that says so.
+      if (ctx.state && ctx.state.preview) body.appendChild(renderPreviewBanner(ctx));
+      renderLearner(ctx, body);
+    }
   }
 
   if (view === 'studio') {

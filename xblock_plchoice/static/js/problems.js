@@ -5,8 +5,13 @@
 
 import { addDescribedBy, h, uid } from './dom.js';
 
-export function placeFieldErrors(scope, problems) {
+/**
+ * Place each problem next to its field; returns {unplaced, placed: [{problem, control}]} so a
+ * summary can link to every placed one (a form 8,800 px tall needs more than "fix the fields").
+ */
+export function placeProblems(scope, problems) {
   const unplaced = [];
+  const placed = [];
   for (const problem of problems || []) {
     // Studio prefixes definition fields ("definition.options[1].title"); the form names them without it.
     const path = problem.field ? problem.field.replace(/^definition\./, '') : '';
@@ -22,8 +27,9 @@ export function placeFieldErrors(scope, problems) {
     control.setAttribute('aria-invalid', 'true');
     addDescribedBy(control, id);
     clearWhenFixed(anchor, control, message);
+    placed.push({ problem, control });
   }
-  return unplaced;
+  return { unplaced, placed };
 }
 
 /** A stale error goes as soon as the person changes the field (or its group of radios). */
@@ -41,10 +47,40 @@ function clearWhenFixed(anchor, control, message) {
   anchor.addEventListener('change', fixed);
 }
 
+export function placeFieldErrors(scope, problems) {
+  return placeProblems(scope, problems).unplaced;
+}
+
+/** The summary's link to a placed problem: "Option 2 › Option title: what to fill", focusing the field. */
+export function problemLink({ problem, control }) {
+  const row = control.closest('.plc-edit-row');
+  const legend = row ? row.querySelector('legend') : null;
+  const label = (control.labels && control.labels.length ? control.labels[0].textContent
+    : (control.closest('fieldset') || control).querySelector('legend')?.textContent) || '';
+  const where = [legend ? legend.textContent : '', label].filter((x) => x && x.trim()).filter((x, i, all) => all.indexOf(x) === i);
+  if (!control.id) control.id = uid('field');
+  const link = h('a', { href: `#${control.id}`, class: 'plc-problem-link' }, where.length ? `${where.join(' › ')}: ` : '', problem.message);
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    control.scrollIntoView({ block: 'center' });
+    control.focus({ preventScroll: true });
+  });
+  return link;
+}
+
+// Ids are generated and hidden from authors; a problem with one (an imported definition) is shown
+// on the row's title, the field that names the row.
+const STAND_INS = [[/\.id$/, '.title'], [/\.id$/, '.text']];
+
 function findControl(scope, fieldPath) {
   const all = scope.querySelectorAll('[data-field]');
   for (const el of all) {
     if (el.getAttribute('data-field') === fieldPath) return el;
+  }
+  for (const [pattern, replacement] of STAND_INS) {
+    if (!pattern.test(fieldPath)) continue;
+    const stand = fieldPath.replace(pattern, replacement);
+    for (const el of all) if (el.getAttribute('data-field') === stand) return el;
   }
   // "options[1]" problems may target a whole row: fall back to its first control.
   for (const el of all) {

@@ -47,6 +47,8 @@
         definition: args.definition,
         due: args.due,
         platform_due: args.platform_due,
+        isNew: Boolean(args.is_new),
+        example: args.example || null,
         kind: args.kind,
         display_name: args.display_name,
         weight: args.weight,

@@ -15,4 +15,5 @@ mount(root, {
   lang: config.lang,
   dir: config.dir,
   view: config.view,
+  canEdit: Boolean(config.canEdit), // instructors edit the activity from the launch (POST /api/definition)
 });

@@ -1,18 +1,23 @@
-// The authoring form, shared by Studio (studio_view) and the LTI deep-linking page: objective,
-// criteria, 2-5 options, proposals, prompts by phase and policies, with a live preview.
-// Client checks catch the obvious; the server's `problems` appear next to the same fields.
+// The authoring form, shared by Studio (studio_view), the LTI deep-linking page, a link set up in
+// place and the instructor's "Edit this activity": objective, criteria, 2-5 options, proposals,
+// prompts by phase and policies, with a live preview. Client checks catch the obvious; the
+// server's `problems` appear next to the same fields, and the summary at the top links to each.
+// Contract (docs/ARCHITECTURE.md): options {definition, kind, isNew, example, saveCommand,
+// display_name, weight, onSaved, onCancel}; the save payload is {definition[, display_name, weight]}.
 
-import { field, formatDate, h, section } from '../dom.js';
+import { clear, field, formatDate, h, section } from '../dom.js';
 import { kindLabel } from '../labels.js';
-import { placeFieldErrors } from '../problems.js';
-import { checkModel, freshId, KINDS, toDefinition, toModel } from './editor_model.js';
+import { assignIds, blankCriterion, blankOption, blankPrompt, checkModel, KINDS, seedBlank, toDefinition, toModel } from './editor_model.js';
 import { renderPreview } from './editor_preview.js';
 import { renderRows } from './editor_rows.js';
 import { rubricGuard } from './rubric_warning.js';
 
-export function renderEditor(ctx, body, definition) {
+export function renderEditor(ctx, body, definition, { isNew = Boolean(ctx.options.isNew) } = {}) {
   const { t } = ctx;
   const model = toModel({ kind: ctx.options.kind, ...definition });
+  if (isNew) seedBlank(model);
+  // One name: the block's display name (course outline) is the activity's title.
+  if (!model.title && ctx.options.display_name) model.title = ctx.options.display_name;
   const block = { display_name: ctx.options.display_name, weight: ctx.options.weight };
   const form = h('form', { class: 'plc-form plc-editor', novalidate: true });
   const preview = renderPreview(ctx, model);
@@ -31,11 +36,21 @@ export function renderEditor(ctx, body, definition) {
 
   body.appendChild(h('h2', { class: 'plc-title', tabindex: '-1', 'data-focus': 'top' },
     model.kind === 'choice' ? t('Edit the choice activity') : t('Edit the reflection activity')));
-  const basics = section(ctx, 'edit-basics', t('Basics'));
-  if (block.display_name !== undefined) {
-    basics.appendChild(field(t('Display name'), text(block, 'display_name', 'display_name', { max: 255 }), t('Shown in the course outline.')));
+  if (isNew && ctx.options.example) {
+    const useExample = h('button', { type: 'button', class: 'plc-button' }, t('Start from an example'));
+    useExample.addEventListener('click', () => {
+      clear(body);
+      renderEditor(ctx, body, { ...ctx.options.example, kind: model.kind }, { isNew: false });
+      ctx.focus('top');
+      ctx.announce(t('The example is filled in. Change anything before you save.'));
+    });
+    body.appendChild(h('div', { class: 'plc-notice plc-example-offer' },
+      h('p', null, t('This activity is new and empty. Fill in the fields below, or start from a worked example (photosynthesis) and change it.')),
+      useExample));
   }
-  basics.appendChild(field(t('Title'), text(model, 'title', 'title', { max: 200 })));
+  const basics = section(ctx, 'edit-basics', t('Basics'));
+  const titleHint = block.display_name !== undefined ? t('Learners see it above the activity and in the course outline.') : null;
+  basics.appendChild(field(t('Title'), text(model, 'title', 'title', { max: 200 }), titleHint));
   if (model.kind === 'choice') {
     basics.appendChild(field(t('Learning goal (objective)'), text(model, 'objective', 'objective', { multiline: true }),
       t('What learners should be able to show, whichever way they choose.')));
@@ -48,11 +63,10 @@ export function renderEditor(ctx, body, definition) {
     criteria.appendChild(renderRows(ctx, {
       items: model.criteria, min: 1, max: 12, addLabel: t('Add a criterion'), onChange: changed,
       title: (i) => t('Criterion %(number)s', { number: i + 1 }),
-      make: () => ({ id: freshId('criterion', model.criteria), title: '', description: '' }),
+      make: blankCriterion,
       fields: (c, i) => [
         field(t('Criterion title'), text(c, 'title', `criteria[${i}].title`, { max: 200 })),
         field(t('Description'), text(c, 'description', `criteria[${i}].description`, { multiline: true, rows: '2' })),
-        field(t('Id'), text(c, 'id', `criteria[${i}].id`, { max: 40 }), t('Used in exports; keep it stable once learners start.')),
       ],
     }));
     form.appendChild(criteria);
@@ -62,14 +76,13 @@ export function renderEditor(ctx, body, definition) {
     options.appendChild(renderRows(ctx, {
       items: model.options, min: 2, max: 5, addLabel: t('Add an option'), onChange: changed,
       title: (i) => t('Option %(number)s', { number: i + 1 }),
-      make: () => ({ id: freshId('option', model.options), title: '', guidance: '', evidence_kinds: ['text'], exemplar: '', time_estimate: '' }),
+      make: blankOption,
       fields: (o, i) => [
         field(t('Option title'), text(o, 'title', `options[${i}].title`, { max: 200 })),
         field(t('Guidance: what good evidence looks like here'), text(o, 'guidance', `options[${i}].guidance`, { multiline: true, max: 4000 })),
         kindsFieldset(ctx, o, i),
         field(t('Exemplar (optional)'), text(o, 'exemplar', `options[${i}].exemplar`, { multiline: true, max: 4000, rows: '2' })),
         field(t('Time estimate (optional)'), text(o, 'time_estimate', `options[${i}].time_estimate`, { max: 60 }), t('For example: 45 min')),
-        field(t('Id'), text(o, 'id', `options[${i}].id`, { max: 40 })),
       ],
     }));
     const proposals = h('input', { type: 'checkbox', id: ctx.uid('allow'), checked: model.allow_proposals, 'data-field': 'allow_proposals' });
@@ -89,10 +102,9 @@ export function renderEditor(ctx, body, definition) {
       items: model[phase], min: 0, max: 10, onChange: redrawPrompts,
       addLabel: phase === 'before' ? t('Add a before prompt') : t('Add an after prompt'),
       title: (i) => (phase === 'before' ? t('Before prompt %(number)s', { number: i + 1 }) : t('After prompt %(number)s', { number: i + 1 })),
-      make: () => ({ id: freshId(phase, [...model.before, ...model.after]), text: '' }),
+      make: blankPrompt,
       fields: (p, i) => [
         field(t('Prompt'), text(p, 'text', `prompts[${offset() + i}].text`, { multiline: true, max: 1000, rows: '2' })),
-        field(t('Id'), text(p, 'id', `prompts[${offset() + i}].id`, { max: 40 })),
       ],
     });
     prompts.appendChild(promptLists[phase]);
@@ -107,18 +119,21 @@ export function renderEditor(ctx, body, definition) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     ctx.clearError();
+    assignIds(model);
     const problems = checkModel(t, model);
     if (problems.length) {
-      ctx.showError({ error: 'invalid', message: t('Some fields need attention.'), problems }, form);
+      const message = problems.length === 1 ? t('One field needs attention before you can save:')
+        : t('%(count)s fields need attention before you can save:', { count: problems.length });
+      ctx.showError({ error: 'invalid', message, problems }, form, null, { linkAll: true });
       return;
     }
     if (guard.stops(form, save)) return;
     const command = ctx.options.saveCommand || 'studio_submit';
     const payload = { definition: toDefinition(model) };
-    if (block.display_name !== undefined) payload.display_name = block.display_name;
+    if (block.display_name !== undefined) payload.display_name = model.title.trim();
     if (block.weight !== undefined && block.weight !== null) payload.weight = block.weight;
     const result = await ctx.run(save, () => ctx.transport.call(command, payload), {
-      scope: form, message: t('Saved.'),
+      scope: form, message: t('Saved.'), linkAll: true,
     });
     if (result && ctx.options.onSaved) ctx.options.onSaved(result);
   });

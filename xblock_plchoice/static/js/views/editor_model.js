@@ -74,18 +74,55 @@ export function toLocalInput(iso) {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-/** A fresh id not used in `items`, e.g. option-3. */
-export function freshId(prefix, items) {
-  const used = new Set(items.map((i) => i.id));
-  let n = items.length + 1;
-  while (used.has(`${prefix}-${n}`)) n += 1;
-  return `${prefix}-${n}`;
+/** A new criterion, option or prompt: no id yet (assignIds gives it one when the author saves). */
+export function blankCriterion() { return { id: '', title: '', description: '' }; }
+export function blankOption() { return { id: '', title: '', guidance: '', evidence_kinds: ['text'], exemplar: '', time_estimate: '' }; }
+export function blankPrompt() { return { id: '', text: '' }; }
+
+/** What a brand-new activity starts with: empty fields where an author must write something. */
+export function seedBlank(model) {
+  if (model.kind === 'choice') {
+    if (!model.criteria.length) model.criteria.push(blankCriterion());
+    while (model.options.length < 2) model.options.push(blankOption());
+  } else if (!model.before.length && !model.after.length) {
+    model.before.push(blankPrompt());
+  }
+  return model;
 }
 
-/** Client-side problems in the server's shape: [{field, message}]. */
+/** "Accurate science!" -> "accurate-science"; letters outside a-z (Arabic, Greek...) give "". */
+export function slug(text) {
+  return String(text || '').normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 32).replace(/-+$/, '');
+}
+
+/**
+ * Give every item without an id a stable one: a slug of its title (or the prefix), made unique
+ * with a suffix. Existing ids never change: records, exports and review ratings refer to them.
+ * Authors never see ids; they are assigned once, when the author saves.
+ */
+export function assignIds(model) {
+  const fill = (items, prefix, used) => {
+    for (const item of items) if (item.id) used.add(item.id);
+    for (const item of items) {
+      if (item.id) continue;
+      const base = slug(item.title || item.text) || prefix;
+      let id = base;
+      for (let n = 2; used.has(id); n += 1) id = `${base}-${n}`;
+      item.id = id;
+      used.add(id);
+    }
+  };
+  fill(model.criteria, 'criterion', new Set());
+  fill(model.options, 'option', new Set(['proposal']));
+  fill([...model.before, ...model.after], 'prompt', new Set());
+  return model;
+}
+
+/** Client-side problems in the server's shape: [{field, message}]; each message says what to fill. */
 export function checkModel(t, model) {
   const problems = [];
-  const need = (value, field) => { if (!String(value || '').trim()) problems.push({ field, message: t('This field is required.') }); };
+  const need = (value, field, message) => { if (!String(value || '').trim()) problems.push({ field, message }); };
   const ids = (items, prefix) => {
     const seen = new Set();
     items.forEach((item, i) => {
@@ -94,24 +131,24 @@ export function checkModel(t, model) {
       seen.add(item.id);
     });
   };
-  need(model.title, 'title');
+  need(model.title, 'title', t('Give the activity a title.'));
   const definition = toDefinition(model);
   ids(definition.prompts, 'prompts');
-  definition.prompts.forEach((p, i) => need(p.text, `prompts[${i}].text`));
+  definition.prompts.forEach((p, i) => need(p.text, `prompts[${i}].text`, t('Write the question, or remove this prompt.')));
   if (model.kind === 'reflection') {
     if (!definition.prompts.length) problems.push({ field: 'prompts', message: t('Add at least one reflection prompt.') });
     return problems;
   }
-  need(model.objective, 'objective');
+  need(model.objective, 'objective', t('Write the learning goal: what learners should be able to show.'));
   if (!model.criteria.length) problems.push({ field: 'criteria', message: t('Add at least one success criterion.') });
   ids(model.criteria, 'criteria');
-  model.criteria.forEach((c, i) => need(c.title, `criteria[${i}].title`));
+  model.criteria.forEach((c, i) => need(c.title, `criteria[${i}].title`, t('Name this success criterion.')));
   if (model.options.length < 2 || model.options.length > 5) {
     problems.push({ field: 'options', message: t('Offer between %(min)d and %(max)d ways to show it.', { min: 2, max: 5 }) });
   }
   ids(model.options, 'options');
   model.options.forEach((o, i) => {
-    need(o.title, `options[${i}].title`);
+    need(o.title, `options[${i}].title`, t('Give this way of showing it a title.'));
     if (!o.evidence_kinds.length) problems.push({ field: `options[${i}].evidence_kinds`, message: t('Choose at least one kind of evidence.') });
   });
   const max = Number(model.policies.max_revisions);

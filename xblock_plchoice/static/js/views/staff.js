@@ -8,6 +8,7 @@ import { renderCommentBank } from './comment_bank.js';
 import { renderProposals } from './proposals.js';
 import { renderQueue } from './queue.js';
 import { renderSharedReflections } from './shared_reflections.js';
+import { renderStaffTools } from './staff_tools.js';
 
 export function renderStaff(ctx, body) {
   const { t } = ctx;
@@ -17,6 +18,7 @@ export function renderStaff(ctx, body) {
     activity.objective ? h('p', { class: 'plc-objective' }, h('strong', null, t('Learning goal:')), ' ', bidi(activity.objective)) : null,
     // Reflection activities keep no per-learner records, so status counts would only ever read 0.
     staff && activity.kind === 'choice' ? countsView(ctx, staff) : null));
+  body.appendChild(renderStaffTools(ctx));
   if (activity.kind === 'choice') {
     body.appendChild(renderQueue(ctx));
     body.appendChild(renderCommentBank(ctx));
