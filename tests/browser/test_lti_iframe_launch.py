@@ -23,7 +23,7 @@ from .pages import choose
 pytestmark = pytest.mark.browser
 pytest_plugins = ("tests.browser.lti_fixtures",)  # servers, blocked_cookies_context
 
-STATE_COOKIE = "lti1p3-state-"
+STATE_COOKIE = "lti1p3-s1."  # the signed OIDC state (lti_tool/lti/oidc_state.py) names the cookie
 SESSION_COOKIE = "plchoice_session"
 
 
@@ -83,7 +83,7 @@ def test_blocked_cookies_launch_completes_through_platform_storage(servers, bloc
     posts = launches(seen, tool.url)
     assert len(posts) == 2
     assert "platform_state" not in (posts[0].post_data or "")
-    assert "platform_state=state-" in (posts[1].post_data or "")
+    assert "platform_state=s1." in (posts[1].post_data or "")  # the signed state, read back from storage
     assert launch_bindings(tool) == [False]
     api = [r for r in seen if r.url.startswith(tool.url + "/api/")]
     assert {urlsplit(r.url).path for r in api} >= {"/api/state", "/api/choose"}
