@@ -75,7 +75,8 @@ def test_instructor_edits_after_deep_linking_and_learner_work_stays(servers, new
     editor.locator("[data-field='options[2].title']").fill("Build a labelled model")
     editor.get_by_role("button", name="Save").click()
     expect(root.locator(".plc-view-staff h2, h2.plc-title").first).to_have_text("Photosynthesis: show it your way")
-    expect(staff.locator(".plc-status")).to_contain_text("their work stays attached")
+    saved = root.get_by_test_id("inline-ok").filter(has_text="their work stays attached")
+    expect(saved).to_be_visible()  # beside "Edit this activity", where the author started
     expect(root.get_by_test_id("queue")).to_contain_text("Lin Learner")
 
     learner = new_page()

@@ -152,9 +152,11 @@ class PLBlockBase(CommandHandlersMixin, CompletableXBlockMixin, XBlock):
     def studio_view(self, context: dict | None = None) -> Fragment:
         handlers = self._handlers(("studio_submit", "preview"))
         due = platform_due(self)
-        # A block never saved opens blank, with the example offered (not pre-filled: an author once
-        # published the sample's criteria by mistake).
-        is_new = not self.definition
+        impact = rubric_impact(DjangoStore().get_counters(self.activity_key()))
+        # A block never saved, that no learner has used yet, opens blank with the example offered (not
+        # pre-filled: an author once published the sample's criteria by mistake). Once learners have
+        # worked on the definition they see, the editor shows that definition, never a blank one.
+        is_new = not self.definition and not impact["attempts_exist"]
         return build_fragment(self, "studio", handlers, {
             "definition": {"kind": self.KIND} if is_new else self.definition_dict(),
             "display_name": self.display_name, "weight": self.weight, "kind": self.KIND,
@@ -162,7 +164,7 @@ class PLBlockBase(CommandHandlersMixin, CompletableXBlockMixin, XBlock):
             "platform_due": due.isoformat() if due else None,
             # issue 9: the editor warns before a rubric edit when learners already submitted (snapshots keep
             # their attempts as given)
-            "rubric_impact": rubric_impact(DjangoStore().get_counters(self.activity_key())),
+            "rubric_impact": impact,
         })
 
     def author_view(self, context: dict | None = None) -> Fragment:

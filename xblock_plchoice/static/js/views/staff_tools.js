@@ -38,7 +38,7 @@ export function renderStaffTools(ctx) {
   preview.addEventListener('click', () => startPreview(ctx, preview));
   bar.appendChild(preview);
   if (ctx.options.canEdit) {
-    const edit = h('button', { type: 'button', class: 'plc-button', 'data-testid': 'edit-activity' }, t('Edit this activity'));
+    const edit = h('button', { type: 'button', class: 'plc-button', 'data-testid': 'edit-activity', 'data-near': 'edit-activity' }, t('Edit this activity'));
     edit.addEventListener('click', () => openEditor(ctx, edit));
     bar.appendChild(edit);
   }
@@ -76,7 +76,8 @@ async function openEditor(ctx, button) {
     ...ctx.options, kind: result.definition.kind, isNew: false, example: null, saveCommand: 'definition',
     display_name: undefined, weight: undefined,
     onSaved: async () => {
-      await ctx.run(null, () => ctx.transport.call('state', {}), { focus: 'top', message: ctx.t('Saved. Learners see the new version now; their work stays attached.') });
+      // The confirmation sits by "Edit this activity", where the author started (inline.js).
+      await ctx.run(null, () => ctx.transport.call('state', {}), { focus: 'top', near: 'edit-activity', message: ctx.t('Saved. Learners see the new version now; their work stays attached.') });
     },
     onCancel: () => ctx.setState(staffState, { focus: 'top' }),
   };
