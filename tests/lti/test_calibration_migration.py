@@ -8,7 +8,7 @@ from lti_tool.db.store import SqlStore
 from tests.core.helpers import make_ctx, records_from_before_the_distribution_counters
 from xblock_plchoice.core import analytics
 
-BEFORE = "0005_file_housekeeping"
+BEFORE = "0006_feedback_queue"  # the revision before 0009 (records then have the queue columns)
 
 
 def test_upgrade_fills_the_distribution_so_counters_agree_with_a_recount(tmp_path):

@@ -32,7 +32,7 @@ def test_instructor_adds_an_activity_with_the_shared_editor(lms, tool, page):
     platform, server = lms("generic"), tool()
     connect(platform, server)
     page.goto(platform.url + "/")
-    page.get_by_role("button", name="Instructor: add activity (deep link)").click()
+    page.get_by_role("button", name="Instructor: add activity (deep link)").first.click()
     page.wait_for_selector(".plc-editor")
     assert page.get_by_role("heading", name="Add a PL Choice activity").is_visible()
     results = Axe().run(page)
