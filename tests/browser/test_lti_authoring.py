@@ -73,7 +73,12 @@ def test_instructor_edits_after_deep_linking_and_learner_work_stays(servers, new
     expect(root.get_by_role("button", name="Start from an example")).to_have_count(0)  # not new: no offer
     editor.locator("[data-field='title']").fill("Photosynthesis: show it your way")
     editor.locator("[data-field='options[2].title']").fill("Build a labelled model")
+    editor.locator("[data-field='criteria[0].title']").fill("Accurate, current science")
     editor.get_by_role("button", name="Save").click()
+    warning = root.get_by_test_id("rubric-warning")  # a learner has an attempt: say so before the rename
+    expect(warning).to_contain_text("Renamed: 1")
+    expect(warning).to_contain_text("Learners with attempts so far: 1")
+    warning.get_by_role("button", name="Save anyway").click()
     expect(root.locator(".plc-view-staff h2, h2.plc-title").first).to_have_text("Photosynthesis: show it your way")
     saved = root.get_by_test_id("inline-ok").filter(has_text="their work stays attached")
     expect(saved).to_be_visible()  # beside "Edit this activity", where the author started
@@ -84,6 +89,7 @@ def test_instructor_edits_after_deep_linking_and_learner_work_stays(servers, new
     expect(root.locator("h2").first).to_have_text("Photosynthesis: show it your way")
     expect(section(root, "attempts").locator("article.plc-attempt")).to_have_count(1)
     expect(section(root, "attempts")).to_contain_text("My answer before the edit.")
+    expect(section(root, "attempts")).to_contain_text("Accurate science")  # the rubric the attempt was made under
     assert staff.errors == [] and learner.errors == []
 
 

@@ -20,15 +20,19 @@ function describe(before, after) {
 
 /**
  * guard = rubricGuard(ctx, model); in the submit handler: `if (guard.stops(form, saveButton)) return;`.
- * The number of learners with attempts comes from options.rubric_impact (Studio's init args; an LTI
- * page editing an existing activity passes it too), else from the `rubric_impact` command where the
- * save command is Studio's; the deep-linking "new activity" editor has none (no attempts yet).
+ * The number of learners with attempts comes from options.rubric_impact (Studio's init args), else
+ * from the `rubric_impact` command when the editor edits an existing activity (Studio, LTI "Edit");
+ * the deep-linking "new activity" editor asks nothing (a new activity has no attempts).
  */
+const EDITS_EXISTING = new Set(['studio_submit', 'definition']);
+
 export function rubricGuard(ctx, model) {
   const { t } = ctx;
   const before = (model.criteria || []).map((c) => ({ id: c.id, title: c.title }));
   let impact = ctx.options.rubric_impact || null;
-  if (!impact && (ctx.options.saveCommand || 'studio_submit') === 'studio_submit') {
+  // Editing an existing activity (Studio's block, or the LTI staff view's "Edit this activity") asks how
+  // many learners have attempts; deep linking's create pages make new activities, which have none.
+  if (!impact && EDITS_EXISTING.has(ctx.options.saveCommand || 'studio_submit')) {
     Promise.resolve().then(() => ctx.transport.call('rubric_impact', {}))
       .then((result) => { impact = result; }).catch(() => {});
   }
