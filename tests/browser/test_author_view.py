@@ -55,7 +55,7 @@ def test_author_view_summary_and_preview(workbench, new_page, screenshot_dir, la
     sec = section(preview, "choose")
     sec.get_by_role("radio").first.check()
     sec.locator("form button[type=submit]").first.click()
-    expect(choice.locator(".plc-author-preview .plc-alert")).not_to_be_empty()
+    expect(choice.locator(".plc-author-preview [data-testid=inline-error]")).not_to_be_empty()  # beside the button
     assert page.errors == []
 
     staff = new_page(locale=lang)
